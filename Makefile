@@ -1,0 +1,41 @@
+# `make run` and `make test` each set up .venv themselves on a fresh machine.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.faqbot-installed
+
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export GRADIO_ANALYTICS_ENABLED := False
+
+.PHONY: install index run test bench eval stackfaq clean
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+index: install          ## build the default index only when it is missing or stale
+	$(PY) -m faqbot build --if-stale
+
+run: index              ## the web chat on http://127.0.0.1:7860
+	$(PY) app.py
+
+test: install           ## the whole suite
+	$(PY) -m pytest
+
+eval: install           ## quality on the held-out labelled cases, with the plot
+	$(PY) -m faqbot eval tests/data/nm_heldout.jsonl --plot docs/eval_heldout.png
+
+stackfaq: install       ## the StackFAQ benchmark
+	$(PY) benchmarks/stackfaq.py
+
+bench: install          ## speed and scale benchmarks -> benchmarks/RESULTS.md
+	$(PY) benchmarks/bench.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

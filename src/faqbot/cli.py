@@ -1,0 +1,146 @@
+"""The ``faqbot`` command: a thin layer over the library.
+
+    faqbot ask "How long is my data kept?" [--json] [--corpus FAQ] [--index DIR]
+    faqbot build [--corpus FAQ] [--index DIR] [--if-stale]
+    faqbot serve [--host 127.0.0.1] [--port 7860] [--corpus FAQ] [--log-unanswered FILE]
+    faqbot eval CASES.jsonl [--corpus FAQ] [--plot out.png] [--json]
+
+Bad input (an empty question, a malformed FAQ file) prints one line to stderr
+and exits with status 2; no traceback is shown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from .errors import CorpusError, FAQBotError, QuestionError
+
+EXIT_BAD_INPUT = 2
+
+
+def _add_corpus_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--corpus", type=Path, help="FAQ file (.txt, .json, .jsonl, .csv); default: the bundled FAQ")
+    p.add_argument("--index", type=Path, help="index folder; default: index/ or <faq>.index/ beside the file")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="faqbot", description="Answer questions from a FAQ document, offline."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ask", help="answer one question")
+    p.add_argument("question", help="the question, in quotes")
+    p.add_argument("--json", action="store_true", help="print the answer as JSON")
+    _add_corpus_args(p)
+
+    p = sub.add_parser("build", help="build (or rebuild) the index of a FAQ")
+    _add_corpus_args(p)
+    p.add_argument("--if-stale", action="store_true", help="only when missing, stale or damaged")
+
+    p = sub.add_parser("serve", help="start the web chat")
+    _add_corpus_args(p)
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=7860)
+    p.add_argument(
+        "--log-unanswered",
+        type=Path,
+        metavar="FILE",
+        help="opt in: append questions the FAQ could not answer to FILE (JSONL), nothing else",
+    )
+
+    p = sub.add_parser("eval", help="measure answer quality on labelled cases")
+    p.add_argument("cases", type=Path, help="labelled cases (JSONL)")
+    _add_corpus_args(p)
+    p.add_argument("--plot", type=Path, help="write score distributions and the threshold trade-off here (PNG)")
+    p.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    return parser
+
+
+def _bot(args: argparse.Namespace, rebuild: bool = False):
+    from .bot import FAQBot
+
+    return FAQBot.from_corpus(args.corpus, args.index, rebuild=rebuild, show_progress=sys.stderr.isatty())
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from .query import prepare_question
+
+    prepare_question(args.question)  # fail fast, before the model loads
+    answer = _bot(args).ask(args.question)
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(answer)
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    import time
+
+    started = time.perf_counter()
+    bot = _bot(args, rebuild=not args.if_stale)
+    m = bot.index.manifest
+    counts = m.get("counts", {})
+    print(
+        f"index of {bot.title!r}: {counts.get('entries')} entries, {counts.get('passages')} passages, "
+        f"{m.get('index_type')} index, ready in {time.perf_counter() - started:.1f}s"
+    )
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .ui import serve
+
+    serve(
+        corpus=args.corpus,
+        index_dir=args.index,
+        host=args.host,
+        port=args.port,
+        log_unanswered=args.log_unanswered,
+    )
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from .evaluate import evaluate_file, format_report
+
+    bot = _bot(args)
+    report = evaluate_file(bot, args.cases)
+    if args.plot:
+        from .evaluate import plot_report
+
+        plot_report(report, args.plot)
+    if args.json:
+        print(json.dumps(report.metrics, indent=2))
+    else:
+        print(format_report(report))
+        if args.plot:
+            print(f"plot written to {args.plot}")
+    return 0
+
+
+COMMANDS = {"ask": cmd_ask, "build": cmd_build, "serve": cmd_serve, "eval": cmd_eval}
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="faqbot: %(message)s")
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except (QuestionError, CorpusError) as exc:
+        print(f"faqbot: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except FAQBotError as exc:
+        print(f"faqbot: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

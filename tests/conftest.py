@@ -41,3 +41,65 @@ def corpus():
     from faqbot import load_corpus
 
     return load_corpus(DEFAULT_CORPUS)
+
+
+# --- web chat (issue 3): one real `faqbot serve` per session --------------------------
+
+SERVER_START_TIMEOUT = 180  # seconds; model load + Gradio import on a busy 2-core machine
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def ui_server(tmp_path_factory):
+    """`python -m faqbot serve --port FREE` in a subprocess; yields ``.url`` and ``.log`` (its output).
+
+    Waits (bounded) until the page answers, and stops the server at session end.
+    """
+    import subprocess
+    import sys
+    import time
+    import types
+    import urllib.request
+
+    port = _free_port()
+    log_path = tmp_path_factory.mktemp("ui_server") / "ui_server.log"
+    env = dict(os.environ, HF_HUB_OFFLINE="1", GRADIO_ANALYTICS_ENABLED="False")
+    log = log_path.open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "faqbot", "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    try:
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"faqbot serve exited with {proc.returncode}:\n{log_path.read_text()}")
+            try:
+                with urllib.request.urlopen(url, timeout=5) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"faqbot serve not ready after {SERVER_START_TIMEOUT}s:\n{log_path.read_text()}")
+            time.sleep(0.5)
+        yield types.SimpleNamespace(url=url, log=log_path, port=port)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()

@@ -13,6 +13,8 @@ import threading
 from pathlib import Path
 from typing import Iterable
 
+import numpy as np
+
 from . import conversation, smalltalk
 from .confidence import Calibration
 from .corpus import Corpus, load_corpus
@@ -21,6 +23,7 @@ from .index import SearchIndex, open_index
 from .models import Answer, Entry, Hit, Passage
 from .query import Question, prepare_question
 from .retrieval import EntryScore, FusionConfig, Retriever
+from .retrieval import spanish
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +73,7 @@ class FAQBot:
         self.embedder = embedder
         self.retriever = Retriever(index, fusion)
         self.calibration = calibration or Calibration()
+        self._subject: np.ndarray | None = None  # the FAQ's common subject vector (lazy)
 
     @classmethod
     def from_corpus(
@@ -124,6 +128,7 @@ class FAQBot:
         return [self._hit(r) for r in ranked]
 
     def _rank(self, text: str, k: int | None = None) -> list[EntryScore]:
+        text = spanish.gloss(text)  # Spanish words -> English: the model reads English only
         vector = self.embedder.encode_one(text)
         return self.retriever.rank(text, vector, k=k if k is not None else MAX_ALTERNATIVES + 2)
 
@@ -143,38 +148,142 @@ class FAQBot:
     def ask(self, question: str, history: Iterable[object] | None = None) -> Answer:
         """Answer one question, using earlier turns (``history``) for follow-ups."""
         q = prepare_question(question)
+        turns = conversation.normalise_history(history)
         kind = smalltalk.classify(q.text)
         if kind is not None:
+            offered = conversation.last_did_you_mean(turns) if conversation.is_yes(q.text) else None
+            if offered is not None and offered in self.corpus.by_number:
+                return self._accept_offer(q, offered)
             return self._smalltalk(q, kind)
         text = smalltalk.strip_greeting(q.text)
-        turns = conversation.normalise_history(history)
+        previous, previous_question = self._previous_turn(turns)
 
         ranked = self._rank(text)
         confidence = self._confidence(ranked)
         resolved = None
-        if turns and conversation.looks_like_followup(text):
-            resolved, ranked, confidence = self._resolve_followup(text, turns, ranked, confidence)
+        if previous_question is not None and self._may_lean_on_history(text, confidence):
+            resolved, ranked, confidence = self._resolve_followup(
+                text, previous, previous_question, ranked, confidence
+            )
         answer = self._compose(q, ranked, confidence)
         answer.resolved_query = resolved
-        if answer.kind == "faq" and conversation.last_source_number(turns) == answer.question_number:
-            answer.repeated = True
-            answer.notice = _join(
-                answer.notice,
-                f"This is the same answer as before (question {answer.question_number}); "
-                "the related questions below may help.",
-            )
+        if answer.kind == "faq" and previous is not None and previous == answer.question_number:
+            self._mark_repeated(answer)
         return answer
 
-    def _resolve_followup(self, text, turns, ranked, confidence):
-        """Try the follow-up joined with the previous question; keep the better reading."""
-        best = (None, ranked, confidence)
-        for previous in conversation.previous_questions(turns)[:1]:
-            joined = f"{smalltalk.strip_greeting(previous)} {text}"
-            r2 = self._rank(joined)
-            c2 = self._confidence(r2)
-            if c2 > best[2] + 0.05:
-                best = (joined, r2, c2)
-        return best
+    # --- conversation -------------------------------------------------------------
+
+    def _previous_turn(self, turns: list[conversation.Turn]) -> tuple[int | None, str | None]:
+        """The entry the last turn was answered with (None if none) and the last user question.
+
+        Messages that quote their source ("Source: Question 9") say it; plain-string
+        histories are re-read (their last few questions, in order, follow-ups resolved).
+        """
+        questions = [
+            smalltalk.strip_greeting(t) for t in conversation.previous_questions(turns)
+            if smalltalk.classify(t) is None
+        ]
+        if not questions:
+            return None, None
+        if any(t.role == "assistant" and conversation.last_source_number([t]) for t in turns):
+            return conversation.last_source_number(turns), questions[0]
+        entry: int | None = None
+        previous_question: str | None = None
+        for text in reversed(questions[: conversation.MAX_HISTORY_QUESTIONS]):
+            ranked = self._rank(text)
+            confidence = self._confidence(ranked)
+            if previous_question is not None and self._may_lean_on_history(text, confidence):
+                _, ranked, confidence = self._resolve_followup(
+                    text, entry, previous_question, ranked, confidence
+                )
+            entry = self._compose(prepare_question(text), ranked, confidence).question_number
+            previous_question = text
+        last_user = next((t for t in reversed(turns) if t.role == "user"), None)
+        if last_user is not None and smalltalk.classify(last_user.content) is not None:
+            entry = None  # "thanks" after an answer: a new question is not a repeat
+        return entry, questions[0]
+
+    def _may_lean_on_history(self, text: str, confidence: float) -> bool:
+        """Follow-up shaped, or not answerable alone: worth reading with the earlier turns."""
+        return conversation.looks_like_followup(text) or confidence < self.calibration.threshold
+
+    def _resolve_followup(
+        self,
+        text: str,
+        previous: int | None,
+        previous_question: str,
+        ranked: list[EntryScore],
+        confidence: float,
+    ) -> tuple[str | None, list[EntryScore], float]:
+        """Read a follow-up alone, with the FAQ's subject, and with the previous entry; pick one.
+
+        Returns (how it was read, for ``Answer.resolved_query``; ranking; confidence).
+        """
+        glossed = spanish.gloss(text)
+        vector = self.embedder.encode_one(glossed)
+        context_text = self.entry(previous).question if previous is not None else previous_question
+        alone = conversation.Reading("alone", ranked, confidence)
+        subject = self._reading(
+            "subject", glossed, conversation.mix(vector, self._subject_vector(), conversation.SUBJECT_WEIGHT)
+        )
+        content_free = conversation.is_content_free(text)
+        if content_free and previous is not None:  # "which ones?": the last answer, and its neighbours
+            ranked_previous = self._rank(context_text)
+            context = conversation.Reading("context", ranked_previous, self._confidence(ranked_previous))
+        else:
+            context_vector = self.embedder.encode_one(spanish.gloss(context_text))
+            context = self._reading(
+                "context", glossed, conversation.mix(vector, context_vector, conversation.CONTEXT_WEIGHT)
+            )
+        chosen = conversation.choose_reading(
+            alone,
+            subject,
+            context,
+            content_free=content_free,
+            unknown_words=self._has_unknown_words(glossed),
+            threshold=self.calibration.threshold,
+        )
+        if chosen.name == "subject":
+            resolved = f"{text} (about: {self.title})"
+        elif chosen.name == "context":
+            resolved = f"{text} (following up on: {context_text})"
+        else:
+            resolved = None
+        return resolved, chosen.ranked, chosen.confidence
+
+    def _reading(self, name: str, text: str, vector: np.ndarray) -> conversation.Reading:
+        ranked = self.retriever.rank(text, vector, k=MAX_ALTERNATIVES + 2)
+        return conversation.Reading(name, ranked, self._confidence(ranked))
+
+    def _has_unknown_words(self, text: str) -> bool:
+        """Does the message use a content word that appears nowhere in the FAQ?"""
+        return any(not self.index.lexical.scores(w).any() for w in conversation.content_words(text))
+
+    def _subject_vector(self) -> np.ndarray:
+        """The FAQ's common subject: the mean of its question vectors (computed once)."""
+        if self._subject is None:
+            ids = np.nonzero(np.asarray(self.index.chunk_kind) == 0)[0]
+            mean = self.index.dense.vectors(ids).mean(axis=0)
+            self._subject = (mean / max(float(np.linalg.norm(mean)), 1e-9)).astype(np.float32)
+        return self._subject
+
+    def _mark_repeated(self, answer: Answer) -> None:
+        """Same entry as the last answer: say so, and point at the related questions."""
+        answer.repeated = True
+        answer.notice = _join(
+            answer.notice,
+            f"This is the same answer as before (question {answer.question_number}) — "
+            "the FAQ has nothing more on it. The related questions below may help.",
+        )
+
+    def _accept_offer(self, q: Question, number: int) -> Answer:
+        """A "yes" to "Did you mean N?": answer entry N."""
+        question = self.entry(number).question
+        ranked = self._rank(question)
+        answer = self._compose(prepare_question(question), ranked, self._confidence(ranked))
+        answer.query = q.text
+        answer.resolved_query = question
+        return answer
 
     def _compose(self, q: Question, ranked: list[EntryScore], confidence: float) -> Answer:
         if not ranked or confidence < self.calibration.threshold:
@@ -223,7 +332,10 @@ class FAQBot:
     def _smalltalk(self, q: Question, kind: str) -> Answer:
         examples = self.example_entries(3)
         return Answer(
-            answer=smalltalk.reply(kind, self.title, len(self.corpus), [e.question for e in examples]),
+            answer=smalltalk.reply(
+                kind, self.title, len(self.corpus), [e.question for e in examples],
+                description=getattr(self.corpus, "description", ""),
+            ),
             kind="smalltalk",
             score=1.0,
             alternatives=[Hit(e.number, e.question, 0.0) for e in examples],

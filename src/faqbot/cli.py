@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -128,10 +129,16 @@ COMMANDS = {"ask": cmd_ask, "build": cmd_build, "serve": cmd_serve, "eval": cmd_
 
 
 def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):  # a non-UTF-8 terminal gets '?', not a traceback
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     logging.basicConfig(level=logging.WARNING, format="faqbot: %(message)s")
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
+    except BrokenPipeError:  # `faqbot ask ... | head`: the reader left; stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except (QuestionError, CorpusError) as exc:
         print(f"faqbot: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

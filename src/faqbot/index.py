@@ -91,11 +91,20 @@ def build_index(
     embedder: Embedder,
     index_type: str | None = None,
     show_progress: bool = False,
+    vectors: np.ndarray | None = None,
 ) -> SearchIndex:
-    """Chunk, embed and index a corpus in memory."""
+    """Chunk, embed and index a corpus in memory.
+
+    ``index_type`` None picks flat or HNSW by size (``retrieval.dense.choose_index_type``).
+    ``vectors`` (one unit row per passage, in ``chunk_entries`` order) skips the
+    embedding step; the benchmarks use it to index synthesised vectors.
+    """
     started = time.perf_counter()
     chunks = chunk_entries(corpus.entries)
-    vectors = embedder.encode([c.text for c in chunks], show_progress=show_progress)
+    if vectors is None:
+        vectors = embedder.encode([c.text for c in chunks], show_progress=show_progress)
+    elif len(vectors) != len(chunks):
+        raise ValueError(f"{len(vectors)} vectors given for {len(chunks)} passages")
     dense = DenseSearch.build(vectors, index_type)
     lexical = LexicalSearch.build([entry_document(e) for e in corpus.entries])
     manifest = expected_manifest(corpus, embedder)
@@ -278,6 +287,8 @@ def load_index(folder: str | Path, corpus: Corpus, embedder: Embedder) -> Search
         )
     if dense.dimension != manifest.get("dimension"):
         raise IndexMismatchError(f"{folder}: vector size differs from the manifest")
+    if chunks != chunk_entries(corpus.entries):  # cheap (no model): the table must be this FAQ's
+        raise IndexMismatchError(f"{folder / PASSAGES}: passage text differs from the FAQ's (out of step)")
     return _assemble(chunks, numbers, dense, lexical, manifest)
 
 

@@ -18,6 +18,7 @@ from .errors import QuestionError
 MAX_CHARS = 1000  # the model reads ~256 word pieces (~1,000 characters of English)
 
 _SPACE = re.compile(r"\s+")
+_LEADING_BLANK = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202f\u2060-\u206f\ufeff]*")
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,8 @@ def prepare_question(question: object) -> Question:
         )
     original_length = len(question)
     # Look at a bounded prefix only: a megabyte of text costs no more than the model reads.
-    head = question[: MAX_CHARS * 4]
+    start = _LEADING_BLANK.match(question).end()  # a question after a page of blank lines
+    head = question[start : start + MAX_CHARS * 4]
     head = head.encode("utf-8", errors="replace").decode("utf-8")  # lone surrogates -> U+FFFD
     head = "".join(
         " " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") and ch not in "\u200d" else ch
@@ -59,7 +61,7 @@ def prepare_question(question: object) -> Question:
     text = _SPACE.sub(" ", head).strip()
     if not text or not any(ch.isalnum() for ch in text):
         raise QuestionError("Please type a question: the text was empty or had no words in it.")
-    truncated = len(text) > MAX_CHARS or original_length > MAX_CHARS * 4
+    truncated = len(text) > MAX_CHARS or original_length - start > MAX_CHARS * 4
     if len(text) > MAX_CHARS:
         cut = text[:MAX_CHARS]
         text = cut.rsplit(" ", 1)[0] if " " in cut[MAX_CHARS // 2 :] else cut

@@ -2,10 +2,16 @@
 
 Small corpora get an exact flat index; from ``HNSW_MIN_VECTORS`` passages on, an
 HNSW graph (approximate, much faster per query at 100k+ entries).
+
+Threads: a single query is searched on one OpenMP thread (on a busy 2-core machine
+two threads made a 20k-vector flat search ten times slower: benchmarks/bench.py);
+building an index uses one thread per core. OpenMP thread counts are per calling
+thread, so ``search`` sets it in whichever thread (e.g. a web worker) calls it.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import faiss
@@ -15,6 +21,7 @@ HNSW_MIN_VECTORS = 50_000
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 80
 HNSW_EF_SEARCH = 128
+SEARCH_THREADS = 1
 
 
 def choose_index_type(n_vectors: int) -> str:
@@ -43,7 +50,11 @@ class DenseSearch:
             index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
         else:
             raise ValueError(f"unknown index type {index_type!r} (expected 'flat' or 'hnsw')")
-        index.add(vectors)
+        faiss.omp_set_num_threads(max(1, min(os.cpu_count() or 1, 4)))
+        try:
+            index.add(vectors)
+        finally:
+            faiss.omp_set_num_threads(SEARCH_THREADS)
         return cls(index, index_type)
 
     @classmethod
@@ -64,11 +75,12 @@ class DenseSearch:
     def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """(scores, passage ids) of the k nearest passages, best first; ids of -1 are padding."""
         k = max(1, min(k, self.size))
+        faiss.omp_set_num_threads(SEARCH_THREADS)
         scores, ids = self.index.search(query.reshape(1, -1).astype(np.float32), k)
         return scores[0], ids[0]
 
     def vectors(self, ids: np.ndarray) -> np.ndarray:
         """The stored vectors of the given passage ids."""
-        return np.vstack([self.index.reconstruct(int(i)) for i in ids]) if len(ids) else np.zeros(
-            (0, self.dimension), dtype=np.float32
-        )
+        if not len(ids):
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return self.index.reconstruct_batch(np.ascontiguousarray(ids, dtype=np.int64))

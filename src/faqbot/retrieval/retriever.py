@@ -9,9 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import bm25s
 import numpy as np
 
 from .fusion import FusionConfig, fuse
+from .lexical import _STEMMER
+from .scope import corpus_places, unknown_places
 
 if TYPE_CHECKING:
     from ..index import SearchIndex
@@ -40,6 +43,33 @@ class Retriever:
     def __init__(self, index: "SearchIndex", config: FusionConfig | None = None):
         self.index = index
         self.config = config or FusionConfig()
+        self._places: set[str] | None = None  # US states the corpus mentions (computed lazily)
+        self._df: np.ndarray | None = None  # BM25 document frequency per vocabulary id (lazily)
+
+    def query_idf(self, query: str) -> float:
+        """Total BM25 IDF of the query's words (the same tokens BM25 scores); unknown words
+        count at the IDF of a word no document has, so they lower the matched share."""
+        model = self.index.lexical.model
+        if self._df is None:
+            indptr = np.asarray(model.scores["indptr"])
+            self._df = np.diff(indptr, append=indptr[-1])  # documents holding each vocabulary id
+        n = float(model.scores["num_docs"])
+        tokens = bm25s.tokenize(
+            [query], lower=True, stopwords="en", stemmer=_STEMMER, show_progress=False,
+            return_ids=False,
+        )[0]
+        vocab = model.vocab_dict
+        df = np.array(
+            [self._df[vocab[t]] if t in vocab and vocab[t] < len(self._df) else 0 for t in tokens],
+            dtype=np.float64,
+        )
+        return float(np.log1p((n - df + 0.5) / (df + 0.5)).sum())
+
+    def scope_factor(self, query: str) -> float:
+        """1, or ``unknown_place_factor`` when the query names a state the corpus never does."""
+        if self._places is None:
+            self._places = corpus_places(self.index.chunk_text)
+        return self.config.unknown_place_factor if unknown_places(query, self._places) else 1.0
 
     def rank(self, query: str, vector: np.ndarray, k: int | None = None) -> list[EntryScore]:
         """Entries ranked best first (all candidates when k is None)."""
@@ -62,31 +92,32 @@ class Retriever:
             return []
 
         # Exact cosine for every chunk of every candidate (ANN may have missed some).
+        # Vectorised over all candidates' chunks at once: at 100k entries a per-candidate
+        # Python loop cost more than the search itself (benchmarks/bench.py, scale).
         starts, ends = idx.entry_chunk_start[positions], idx.entry_chunk_start[positions + 1]
-        missing = np.concatenate([np.arange(s, e) for s, e in zip(starts, ends)])
-        missing = missing[np.isnan(sims[missing])]
+        group, chunk_ids = _chunk_ranges(starts, ends)
+        missing = chunk_ids[np.isnan(sims[chunk_ids])]
         if len(missing):
             sims[missing] = idx.dense.vectors(missing) @ vector
 
-        q_sim = np.empty(len(positions), dtype=np.float32)
-        a_sim = np.empty(len(positions), dtype=np.float32)
-        best_passages: list[list[tuple[int, float]]] = []
-        share = self.config.second_passage_share
-        for i, (s, e) in enumerate(zip(starts, ends)):
-            chunk_sims = sims[s:e]
-            kinds = idx.chunk_kind[s:e]
-            q_sim[i] = chunk_sims[kinds != ANSWER].max()
-            answer_ids = np.nonzero(kinds == ANSWER)[0]
-            if len(answer_ids):
-                order = answer_ids[np.argsort(-chunk_sims[answer_ids])]
-                top = chunk_sims[order]
-                a_sim[i] = top[0] + (share * top[1] if len(top) > 1 else 0.0)
-                best_passages.append([(int(s + j), float(chunk_sims[j])) for j in order[:3]])
-            else:
-                a_sim[i] = 0.0
-                best_passages.append([])
+        chunk_sims = sims[chunk_ids]
+        is_answer = idx.chunk_kind[chunk_ids] == ANSWER
+        n = len(positions)
+        q_best, q_second = _top_two(group[~is_answer], chunk_sims[~is_answer], n)
+        a_best, a_second = _top_two(group[is_answer], chunk_sims[is_answer], n)
+        # With several phrasings: a weighted mean of the best two (agreement is evidence);
+        # with one: that one. Either way the same scale, with or without alternates.
+        share = self.config.second_question_share
+        q_sim = np.where(
+            np.isnan(q_second), q_best, (q_best + share * np.nan_to_num(q_second)) / (1.0 + share)
+        ).astype(np.float32)
+        a_sim = np.where(
+            np.isnan(a_best), 0.0, a_best + self.config.second_passage_share * np.nan_to_num(a_second)
+        ).astype(np.float32)
         lex = bm25[positions] if len(bm25) else np.zeros(len(positions), dtype=np.float32)
-        fused = fuse(q_sim, a_sim, lex, self.config)
+        fused = fuse(q_sim, a_sim, lex, self.config, query_idf=self.query_idf(query))
+        if self.config.method == "convex":
+            fused = fused * self.scope_factor(query)
 
         order = np.argsort(-fused, kind="stable")
         if k is not None:
@@ -99,7 +130,39 @@ class Retriever:
                 question_sim=float(q_sim[i]),
                 answer_sim=float(a_sim[i]),
                 bm25=float(lex[i]),
-                passages=best_passages[i],
+                passages=self._best_passages(int(starts[i]), int(ends[i]), sims),
             )
             for i in order
         ]
+
+    def _best_passages(self, start: int, end: int, sims: np.ndarray) -> list[tuple[int, float]]:
+        """The top three answer passages of one entry, (chunk id, cosine), best first."""
+        kinds = self.index.chunk_kind[start:end]
+        answer_ids = np.nonzero(kinds == ANSWER)[0]
+        chunk_sims = sims[start:end]
+        order = answer_ids[np.argsort(-chunk_sims[answer_ids])]
+        return [(int(start + j), float(chunk_sims[j])) for j in order[:3]]
+
+
+def _chunk_ranges(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For ranges [starts[i], ends[i]): (range number of each element, the elements), flat."""
+    lengths = ends - starts
+    group = np.repeat(np.arange(len(starts)), lengths)
+    offsets = np.cumsum(lengths) - lengths
+    return group, starts[group] + (np.arange(len(group)) - offsets[group])
+
+
+def _top_two(group: np.ndarray, values: np.ndarray, n_groups: int) -> tuple[np.ndarray, np.ndarray]:
+    """Best and second-best value per group (NaN where a group has fewer values)."""
+    best = np.full(n_groups, np.nan, dtype=np.float64)
+    second = np.full(n_groups, np.nan, dtype=np.float64)
+    if len(values):
+        order = np.lexsort((-values, group))
+        g, v = group[order], values[order]
+        first = np.ones(len(g), dtype=bool)
+        first[1:] = g[1:] != g[:-1]
+        best[g[first]] = v[first]
+        after = np.zeros(len(g), dtype=bool)
+        after[1:] = first[:-1] & ~first[1:]  # the element right after a group's first
+        second[g[after]] = v[after]
+    return best, second

@@ -1,0 +1,118 @@
+"""Answer quality on the bundled FAQ: the held-out regression gate, and the pieces behind it.
+
+The held-out cases (tests/data/nm_heldout.jsonl) were never used to choose weights,
+alternates or thresholds (those came from nm_tuning.jsonl); see docs/notes/quality.md.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import DATA, DEFAULT_CORPUS
+from faqbot.confidence import Calibration
+from faqbot.retrieval import scope
+from faqbot.retrieval.spanish import gloss, looks_spanish
+
+HELDOUT = DATA / "nm_heldout.jsonl"
+TUNING = DATA / "nm_tuning.jsonl"
+ALTERNATES = DEFAULT_CORPUS.with_name(DEFAULT_CORPUS.stem + ".alternates.json")
+
+
+@pytest.fixture(scope="module")
+def heldout_report(bot):
+    from faqbot.evaluate import evaluate_file
+
+    return evaluate_file(bot, HELDOUT)
+
+
+def test_heldout_precision_at_1(heldout_report):
+    m = heldout_report.metrics
+    assert m["p_at_1"] >= 0.85, f"P@1 fell to {m['p_at_1']}"
+    assert m["recall_at_3"] >= 0.93, f"recall@3 fell to {m['recall_at_3']}"
+
+
+def test_heldout_decline_rates(heldout_report):
+    m = heldout_report.metrics
+    assert m["false_decline_rate"] <= 0.08, f"{m['false_decline_rate']:.0%} of in-scope questions declined"
+    assert m["decline_recall"] >= 0.70, f"only {m['decline_recall']:.0%} of out-of-scope questions declined"
+
+
+# --- the labelled data itself -------------------------------------------------------
+
+
+def _cases(path):
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_labelled_sets_cover_every_question_and_are_disjoint(corpus):
+    tuning, heldout = _cases(TUNING), _cases(HELDOUT)
+    numbers = {e.number for e in corpus.entries}
+    for cases, least in ((tuning, 6), (heldout, 4)):
+        for n in numbers:
+            assert sum(c["expected"] == n for c in cases) >= least, n
+        assert all(c["expected"] is None or c["expected"] in numbers for c in cases)
+    assert sum(c["expected"] is None for c in tuning + heldout) >= 30
+    assert len(tuning) + len(heldout) >= 180
+    assert not {c["query"] for c in tuning} & {c["query"] for c in heldout}
+
+
+def test_no_eval_query_is_an_alternate():
+    alternates = json.loads(ALTERNATES.read_text(encoding="utf-8"))
+    phrasings = {a.lower().strip(" ?") for k, v in alternates.items() if not k.startswith("_") for a in v}
+    for case in _cases(TUNING) + _cases(HELDOUT):
+        assert case["query"].lower().strip(" ?") not in phrasings, case["query"]
+
+
+def test_alternates_are_loaded(corpus):
+    assert all(len(e.alternates) >= 4 for e in corpus.entries)
+
+
+# --- Spanish glossing ---------------------------------------------------------------
+
+
+def test_gloss_translates_spanish_words():
+    assert gloss("cuanto tiempo guardan mis datos?") == "how long keep my data?"
+    assert "license" in gloss("if i get my licencia does ice find out")
+    assert "mandatory" in gloss("is sharing obligatorio")
+    assert "information" in gloss("¿Qué información comparte Nuevo México?")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["how long do they keep my data?", "What is the capital of New Mexico?", "me too", "el paso"],
+)
+def test_gloss_leaves_english_alone(text):
+    assert gloss(text) == text
+    assert not looks_spanish(text)
+
+
+# --- scope and calibration ----------------------------------------------------------
+
+
+def test_places_in_and_unknown_places():
+    assert scope.places_in("does West Virginia share like Texas?") == {"west virginia", "texas"}
+    assert scope.places_in("new mexico data") == {"new mexico"}
+    assert scope.unknown_places("does texas share?", {"new mexico"}) == {"texas"}
+    assert scope.unknown_places("new mexico?", {"new mexico"}) == set()
+
+
+def test_calibration_is_monotone_and_threshold_sits_between():
+    cal = Calibration()
+    scores = [cal.confidence(s / 20) for s in range(21)]
+    assert scores == sorted(scores) and 0 < scores[0] < 0.05 and scores[-1] > 0.95
+    assert cal.confidence(0.30) < cal.threshold < cal.confidence(0.45)
+
+
+def test_other_state_question_is_declined(bot):
+    answer = bot.ask("does texas share benefits data with ice?")
+    assert answer.declined
+    assert not bot.ask("does new mexico share benefits data with ice?").declined
+
+
+def test_declines_off_topic_and_answers_worried_paraphrase(bot):
+    assert bot.ask("how do i renew my passport").declined
+    answer = bot.ask("cuanto tiempo guardan mis datos")
+    assert answer.question_number == 9
+    assert 0.0 <= answer.score <= 1.0

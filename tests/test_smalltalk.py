@@ -1,0 +1,71 @@
+"""Small talk gets a friendly reply about the FAQ; real questions never get small talk.
+
+Cases: tests/data/smalltalk.jsonl — ``smalltalk: true`` messages must get
+kind="smalltalk" (never a FAQ answer, never a decline); ``smalltalk: false``
+messages must not, and where ``expected`` is given they must get that FAQ answer.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import DATA
+from faqbot import smalltalk
+
+CASES = [json.loads(line) for line in (DATA / "smalltalk.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+CHAT = [c["query"] for c in CASES if c["smalltalk"]]
+QUESTIONS = [c for c in CASES if not c["smalltalk"]]
+
+
+def test_case_file_covers_the_issue():
+    for q in ("hi", "hello there", "thanks!", "bye", "who are you?", "what can you do", "help", "hola", "gracias"):
+        assert q in CHAT
+    assert {"help me understand if ICE gets my data", "who can see my information?", "what is ICE?"} <= {
+        c["query"] for c in QUESTIONS
+    }
+
+
+@pytest.mark.parametrize("query", CHAT)
+def test_smalltalk_gets_a_smalltalk_reply(bot, query):
+    a = bot.ask(query)
+    assert a.kind == "smalltalk", (query, a.kind, a.question_number)
+    assert a.question_number is None and not a.declined
+    assert bot.title in a.answer  # says what the FAQ covers
+    examples = [line[2:] for line in a.answer.splitlines() if line.startswith("- ")]
+    assert len(examples) == 3 and len(a.alternatives) == 3
+    assert set(examples) == {h.question for h in a.alternatives}
+    faq_answers = {e.answer[:80] for e in bot.entries}
+    assert not any(text in a.answer for text in faq_answers)  # never a FAQ answer
+
+
+@pytest.mark.parametrize("case", QUESTIONS, ids=[c["query"] for c in QUESTIONS])
+def test_real_questions_are_not_smalltalk(bot, case):
+    assert smalltalk.classify(case["query"]) is None
+    a = bot.ask(case["query"])
+    assert a.kind != "smalltalk"
+    if case.get("expected"):
+        assert a.question_number == case["expected"], (case["query"], a.question_number)
+
+
+def test_smalltalk_inside_a_conversation_stays_smalltalk(bot):
+    history = ["How long does New Mexico keep the data it shares with ICE?"]
+    for q in ("thanks!", "ok", "bye", "gracias"):
+        assert bot.ask(q, history=history).kind == "smalltalk"
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [("hi", "greeting"), ("thanks!", "thanks"), ("bye", "goodbye"), ("who are you?", "identity"),
+     ("what can you do", "capabilities"), ("help", "help"), ("¿Qué puedes hacer?", "capabilities")],
+)
+def test_classify_kinds(text, kind):
+    assert smalltalk.classify(text) == kind
+
+
+def test_strip_greeting():
+    assert smalltalk.strip_greeting("hi, how long is my data kept?") == "how long is my data kept?"
+    assert smalltalk.strip_greeting("Hola! is it mandatory?") == "is it mandatory?"
+    assert smalltalk.strip_greeting("hi") == "hi"
+    assert smalltalk.strip_greeting("history of data sharing") == "history of data sharing"

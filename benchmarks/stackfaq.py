@@ -92,7 +92,12 @@ def main(argv: list[str] | None = None) -> int:
         "dense: questions only": replace(default, w_question=1.0, w_answer=0.0, w_lexical=0.0),
         "dense: answer passages only": replace(default, w_question=0.0, w_answer=1.0, w_lexical=0.0),
         "BM25 only (question+answer)": replace(default, w_question=0.0, w_answer=0.0, w_lexical=1.0),
-        "dense questions+answers, no BM25": replace(default, w_question=0.45 / 0.5, w_answer=0.05 / 0.5, w_lexical=0.0),
+        "dense questions+answers, no BM25": replace(
+            default,
+            w_question=default.w_question / (default.w_question + default.w_answer),
+            w_answer=default.w_answer / (default.w_question + default.w_answer),
+            w_lexical=0.0,
+        ),
     }
     results: dict[str, dict[str, float]] = {}
     for name, config in variants.items():

@@ -27,7 +27,9 @@ BOT = '#faq-chat [data-testid="bot"]'
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"
+    ),
 ]
 
 CONVERSATION = [
@@ -50,7 +52,14 @@ def test_three_turn_conversation_with_followups(ui_server, tmp_path):
             page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
             page.set_default_timeout(TIMEOUT_MS)
             base = ui_server.url.rstrip("/")
-            page.route("**/*", lambda r: r.continue_() if r.request.url.startswith((base, "data:", "blob:")) else r.abort())
+            page.route(
+                "**/*",
+                lambda r: (
+                    r.continue_()
+                    if r.request.url.startswith((base, "data:", "blob:"))
+                    else r.abort()
+                ),
+            )
             page.goto(ui_server.url)
             page.wait_for_selector("#faq-input textarea")
 
@@ -58,7 +67,9 @@ def test_three_turn_conversation_with_followups(ui_server, tmp_path):
                 before = page.locator(BOT).count()
                 page.fill("#faq-input textarea", text)
                 page.keyboard.press("Enter")
-                page.wait_for_function("([sel, n]) => document.querySelectorAll(sel).length > n", arg=[BOT, before])
+                page.wait_for_function(
+                    "([sel, n]) => document.querySelectorAll(sel).length > n", arg=[BOT, before]
+                )
                 page.wait_for_timeout(300)
                 return page.locator(BOT).last.inner_text()
 

@@ -10,21 +10,37 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import DATA
+
 from faqbot import smalltalk
 
-CASES = [json.loads(line) for line in (DATA / "smalltalk.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+CASES = [
+    json.loads(line)
+    for line in (DATA / "smalltalk.jsonl").read_text(encoding="utf-8").splitlines()
+    if line.strip()
+]
 CHAT = [c["query"] for c in CASES if c["smalltalk"]]
 QUESTIONS = [c for c in CASES if not c["smalltalk"]]
 
 
 def test_case_file_covers_the_issue():
-    for q in ("hi", "hello there", "thanks!", "bye", "who are you?", "what can you do", "help", "hola", "gracias"):
+    for q in (
+        "hi",
+        "hello there",
+        "thanks!",
+        "bye",
+        "who are you?",
+        "what can you do",
+        "help",
+        "hola",
+        "gracias",
+    ):
         assert q in CHAT
-    assert {"help me understand if ICE gets my data", "who can see my information?", "what is ICE?"} <= {
-        c["query"] for c in QUESTIONS
-    }
+    assert {
+        "help me understand if ICE gets my data",
+        "who can see my information?",
+        "what is ICE?",
+    } <= {c["query"] for c in QUESTIONS}
 
 
 @pytest.mark.parametrize("query", CHAT)
@@ -32,7 +48,7 @@ def test_smalltalk_gets_a_smalltalk_reply(bot, query):
     a = bot.ask(query)
     assert a.kind == "smalltalk", (query, a.kind, a.question_number)
     assert a.question_number is None and not a.declined
-    assert bot.title in a.answer  # says what the FAQ covers
+    assert (bot.corpus.description or bot.title)[1:40] in a.answer  # says what the FAQ covers
     examples = [line[2:] for line in a.answer.splitlines() if line.startswith("- ")]
     assert len(examples) == 3 and len(a.alternatives) == 3
     assert set(examples) == {h.question for h in a.alternatives}
@@ -57,8 +73,15 @@ def test_smalltalk_inside_a_conversation_stays_smalltalk(bot):
 
 @pytest.mark.parametrize(
     "text, kind",
-    [("hi", "greeting"), ("thanks!", "thanks"), ("bye", "goodbye"), ("who are you?", "identity"),
-     ("what can you do", "capabilities"), ("help", "help"), ("¿Qué puedes hacer?", "capabilities")],
+    [
+        ("hi", "greeting"),
+        ("thanks!", "thanks"),
+        ("bye", "goodbye"),
+        ("who are you?", "identity"),
+        ("what can you do", "capabilities"),
+        ("help", "help"),
+        ("¿Qué puedes hacer?", "capabilities"),
+    ],
 )
 def test_classify_kinds(text, kind):
     assert smalltalk.classify(text) == kind
@@ -69,3 +92,8 @@ def test_strip_greeting():
     assert smalltalk.strip_greeting("Hola! is it mandatory?") == "is it mandatory?"
     assert smalltalk.strip_greeting("hi") == "hi"
     assert smalltalk.strip_greeting("history of data sharing") == "history of data sharing"
+
+
+def test_reply_without_a_description_names_the_title():
+    text = smalltalk.reply("greeting", "Pet FAQ", 5, ["Can I bring my dog?"])
+    assert "“Pet FAQ”" in text and "- Can I bring my dog?" in text

@@ -19,6 +19,7 @@ from . import conversation, smalltalk
 from .confidence import Calibration
 from .corpus import Corpus, load_corpus
 from .embedder import Embedder, shared_embedder
+from .errors import QuestionError
 from .index import SearchIndex, open_index
 from .models import Answer, Entry, Hit, Passage
 from .query import Question, prepare_question
@@ -180,7 +181,7 @@ class FAQBot:
         histories are re-read (their last few questions, in order, follow-ups resolved).
         """
         questions = [
-            smalltalk.strip_greeting(t) for t in conversation.previous_questions(turns)
+            smalltalk.strip_greeting(t) for t in _tidy(conversation.previous_questions(turns))
             if smalltalk.classify(t) is None
         ]
         if not questions:
@@ -223,18 +224,24 @@ class FAQBot:
         vector = self.embedder.encode_one(glossed)
         context_text = self.entry(previous).question if previous is not None else previous_question
         alone = conversation.Reading("alone", ranked, confidence)
-        subject = self._reading(
-            "subject", glossed, conversation.mix(vector, self._subject_vector(), conversation.SUBJECT_WEIGHT)
+        subject_vector = conversation.mix(
+            vector, self._subject_vector(), conversation.SUBJECT_WEIGHT
         )
+        subject = self._reading("subject", glossed, subject_vector)
         content_free = conversation.is_content_free(text)
-        if content_free and previous is not None:  # "which ones?": the last answer, and its neighbours
+        if content_free and previous is not None:
+            # "which ones?": the last answer again, with its neighbours as related questions
             ranked_previous = self._rank(context_text)
-            context = conversation.Reading("context", ranked_previous, self._confidence(ranked_previous))
-        else:
-            context_vector = self.embedder.encode_one(spanish.gloss(context_text))
-            context = self._reading(
-                "context", glossed, conversation.mix(vector, context_vector, conversation.CONTEXT_WEIGHT)
+            context = conversation.Reading(
+                "context", ranked_previous, self._confidence(ranked_previous)
             )
+        else:
+            context_vector = conversation.mix(
+                vector,
+                self.embedder.encode_one(spanish.gloss(context_text)),
+                conversation.CONTEXT_WEIGHT,
+            )
+            context = self._reading("context", glossed, context_vector)
         chosen = conversation.choose_reading(
             alone,
             subject,
@@ -342,6 +349,17 @@ class FAQBot:
             query=q.text,
             notice=q.notice,
         )
+
+
+def _tidy(texts: list[str]) -> list[str]:
+    """Earlier questions tidied (and cut) like a new one; ones that are not questions dropped."""
+    out = []
+    for text in texts:
+        try:
+            out.append(prepare_question(text).text)
+        except QuestionError:
+            continue
+    return out
 
 
 def _join(a: str | None, b: str) -> str:

@@ -17,7 +17,8 @@ cases it declines 90% of out-of-scope queries while declining 2.5% of in-scope
 ones; it is the middle of the band of thresholds (0.32..0.41) that declines at
 least 90% of out-of-scope and at most 5% of in-scope tuning queries.
 ``close_margin = 0.03`` (fused-score units): a runner-up this close is offered
-as ``did_you_mean``; on the tuning cases that happens on about 1 answer in 5.
+as ``did_you_mean``; on the tuning cases that happens on 19% of answers and
+names the right entry for 4 of the 16 wrong ones.
 ``faqbot eval --plot`` shows the trade-off over thresholds.
 """
 

@@ -27,8 +27,9 @@ rule were measured on ``tests/data/conversations.jsonl`` (see
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable, Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -43,7 +44,8 @@ _SOURCE = re.compile(r"Source:\**\s*Question\s+(\d+)", re.IGNORECASE)
 _DID_YOU_MEAN = re.compile(r"Did you mean:?\s*\**\s*(\d+)\.", re.IGNORECASE)
 _FOLLOWUP_START = re.compile(
     r"^(and|but|also|so|then|what about|how about|what if|and what|ok(ay)?,? (and|but|so)|"
-    r"same|why|when|where|who|for how long|how long|how|can i|can they|do they|does it|is it|are they)\b",
+    r"same|why|when|where|who|for how long|how long|how|"
+    r"can i|can they|do they|does it|is it|are they)\b",
     re.IGNORECASE,
 )
 _PRONOUN = re.compile(
@@ -52,16 +54,28 @@ _PRONOUN = re.compile(
 )
 # Words that carry no topic of their own: a follow-up made only of these
 # ("which ones?", "tell me more", "who do I ask?") can only mean "more on the last answer".
-_FUNCTION_WORDS = frozenset(
-    """a an the and or but so then also too if of to in on at for from by with about as into
-    over than that this these those it its they them their there here he she we you your i me
-    my mine our us who whom whose which what whats when where why how is are was were be been
-    being am do does did done doing can could will would shall should may might not no yes ok
-    okay just only very really more most much many any some all each other same such own one
-    ones thing things stuff please pls tell explain mean means meaning ask say said know want
-    get got go again else exactly anything something huh hmm oh well right sure s t""".split()
+_FUNCTION_WORD_LIST = """
+    a an the and or but so then also too if of to in on at for from by with about as into
+    over than that this these those it its they them their there here he she we you your i
+    me my mine our us who whom whose which what whats when where why how is are was were be
+    been being am do does did done doing can could will would shall should may might not no
+    yes ok okay just only very really more most much many any some all each other same such
+    own one ones thing things stuff please pls explain mean means meaning ask say said know
+    want get got go again else exactly anything something huh hmm oh well right sure s t don
+    doesn didn isn aren wasn weren won couldn wouldn shouldn haven hasn hadn ll ve re d m
+"""
+_FUNCTION_WORDS = frozenset(_FUNCTION_WORD_LIST.split())
+_ELABORATE = re.compile(
+    r"^(ok(ay)?,? |and |so )?(can you |could you |please )?"
+    r"(tell me|say|give me|explain)( a (bit|little))? "
+    r"(more|more about (it|that|this)|again)( please| pls)?[\s?.!]*$",
+    re.IGNORECASE,
 )
-_YES = re.compile(r"^(yes|yeah|yep|yup|sure|right|correct|exactly|that one|si|sí)\b[\s!.,]*(please|pls)?[\s!.]*$", re.IGNORECASE)
+_YES = re.compile(
+    r"^(yes|yeah|yep|yup|sure|right|correct|exactly|that one|si|sí)\b"
+    r"[\s!.,]*(please|pls)?[\s!.]*$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -75,7 +89,7 @@ class Reading:
     """One way of reading a (follow-up) question: its name, ranking and confidence."""
 
     name: str  # "alone", "subject" or "context"
-    ranked: list["EntryScore"]
+    ranked: list[EntryScore]
     confidence: float
 
     @property
@@ -148,9 +162,8 @@ def looks_like_followup(text: str) -> bool:
     words = re.findall(r"\w+", text)
     if len(words) <= 4:
         return True
-    if len(words) <= 12 and (_FOLLOWUP_START.match(text.strip()) or _PRONOUN.search(text)):
-        return True
-    return False
+    short = len(words) <= 12
+    return short and bool(_FOLLOWUP_START.match(text.strip()) or _PRONOUN.search(text))
 
 
 def mix(a: np.ndarray, b: np.ndarray, weight: float) -> np.ndarray:
@@ -167,8 +180,8 @@ def content_words(text: str) -> list[str]:
 
 
 def is_content_free(text: str) -> bool:
-    """True when every word is a function word: the message names no topic of its own."""
-    return not content_words(text)
+    """True when the message names no topic of its own ("which ones?", "tell me more")."""
+    return not content_words(text) or bool(_ELABORATE.match(text.strip()))
 
 
 def choose_reading(

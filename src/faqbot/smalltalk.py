@@ -25,17 +25,20 @@ _PATTERNS: dict[str, str] = {
         r"((ok(ay)?|great|perfect|awesome|cool|good|nice),? )?"
         r"(thanks|thank you|thank u|thx|thnx|ty|tysm|cheers|much appreciated|appreciate it"
         r"|gracias|muchas gracias|mil gracias)"
-        r"( very much| so much| a lot| again| bot)?( for (the|your) (help|answer|answers|info|information))?"
+        r"( very much| so much| a lot| again| bot)?"
+        r"( for (the|your) (help|answer|answers|info|information))?"
         r"([\s,!.]+(bye|goodbye|adios|see you))?"
     ),
     "goodbye": (
-        r"(bye|goodbye|good bye|bye bye|see you( later| soon)?|see ya|later|adios|ciao|chao|hasta luego"
-        r"|hasta pronto|good night|buenas noches|that'?s all|that is all|i'?m done|done|nothing else)"
+        r"(bye|goodbye|good bye|bye bye|see you( later| soon)?|see ya|later|adios|ciao|chao"
+        r"|hasta luego|hasta pronto|good night|buenas noches|that'?s all|that is all|i'?m done"
+        r"|done|nothing else)"
         r"([\s,!.]+(for now|then|thanks|thank you|gracias))?"
     ),
     "identity": (
-        r"(who|what) are you|who is this|who am i talking to|are you (a |an )?(bot|robot|human|real person"
-        r"|person|ai|machine|lawyer)|what is this( site| page| chat| bot)?|what'?s this|what is faqbot"
+        r"(who|what) are you|who is this|who am i talking to"
+        r"|are you (a |an )?(bot|robot|human|real person|person|ai|machine|lawyer)"
+        r"|what is this( site| page| chat| bot)?|what'?s this|what is faqbot"
         r"|(what is |what'?s )?your name|quien eres|que eres|eres (un )?(robot|bot|humano|persona)"
     ),
     "capabilities": (
@@ -43,37 +46,43 @@ _PATTERNS: dict[str, str] = {
         r"|what (questions|topics|things) (can you answer|do you (cover|know|answer))"
         r"|how does this work|how do i use (this|you)|what is this for|que puedes hacer|que sabes"
     ),
-    "help": r"help|help me|i need help|can you help( me)?|please help|menu|options|start|ayuda|ayudame|\?+",
-    "ack": r"ok|okay|k|cool|great|nice|got it|i see|alright|sure|yes|yeah|no|nope|good|awesome|si|vale|bueno|entiendo",
+    "help": (
+        r"help|help me|i need help|can you help( me)?|please help|menu|options|start"
+        r"|ayuda|ayudame|\?+"
+    ),
+    "ack": (
+        r"ok|okay|k|cool|great|nice|got it|i see|alright|sure|yes|yeah|no|nope|good|awesome"
+        r"|si|vale|bueno|entiendo"
+    ),
 }
 _COMPILED = {
     kind: re.compile(rf"^(?:{pattern})(?:[\s!.,?:;)(]|please|pls|por favor)*$", re.IGNORECASE)
     for kind, pattern in _PATTERNS.items()
 }
 _LEADING_GREETING = re.compile(
-    r"^(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening)|hola|buenos dias|buenas(?: tardes| noches)?"
+    r"^(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening)|hola|buenos dias"
+    r"|buenas(?: tardes| noches)?"
     r"|thanks|thank you|gracias|ok(?:ay)?|so)(?: there)?[\s,!.:;-]+",
     re.IGNORECASE,
 )
 
 _REPLIES = {
-    "greeting": "Hello! I answer questions from the FAQ “{title}”{about}.",
-    "thanks": "You're welcome! I can answer more questions from the FAQ “{title}”{about}.",
-    "goodbye": "Goodbye, and take care. If more questions come up, I answer from the FAQ “{title}”{about}.",
+    "greeting": "Hello! I answer questions from {faq}.",
+    "thanks": "You're welcome! Ask me anything else from {faq}.",
+    "goodbye": "Goodbye, and take care. Come back any time with questions about {faq}.",
     "identity": (
-        "I'm faqbot, an automatic helper: I answer questions from the FAQ “{title}”{about}, "
-        "quoting its answers word for word with their question number. I'm not a lawyer "
-        "and this is not legal advice."
+        "I'm faqbot, an automatic helper — not a person, and not a lawyer. I answer from {faq}. "
+        "I quote the FAQ word for word and show which of its questions the answer comes from."
     ),
     "capabilities": (
-        "I answer questions covered by the FAQ “{title}”{about}. I quote the matching answer "
-        "with its question number, and I tell you when the FAQ does not cover something."
+        "I answer questions from {faq}. I show the FAQ's answer and its question number, "
+        "and I tell you when the FAQ does not cover something."
     ),
     "help": (
-        "Type a question in your own words (English or simple Spanish), and I'll find the FAQ "
-        "answer that matches it. The FAQ “{title}” has {count} questions{about}."
+        "Type your question in your own words (English or simple Spanish). "
+        "I answer from {faq}. It has {count} questions."
     ),
-    "ack": "Is there anything else you'd like to know? I answer from the FAQ “{title}”{about}.",
+    "ack": "Is there anything else you'd like to know? I answer from {faq}.",
 }
 
 
@@ -101,14 +110,16 @@ def strip_greeting(text: str) -> str:
     m = _LEADING_GREETING.match(plain)
     if not m or len(plain) != len(text):  # accents changed the length: leave the text as typed
         return text
-    stripped = text[m.end():]
+    stripped = text[m.end() :]
     return stripped if stripped.strip() and any(ch.isalnum() for ch in stripped) else text
 
 
 def reply(kind: str, title: str, count: int, examples: list[str], description: str = "") -> str:
     """A short friendly reply that says what the FAQ covers and suggests example questions."""
-    about = f" — {description[0].lower()}{description[1:].rstrip('.')}" if description else ""
-    text = _REPLIES.get(kind, _REPLIES["help"]).format(title=title, count=count, about=about)
+    faq = f"the FAQ “{title}”"
+    if description:  # a plain-language summary reads better than a title
+        faq = f"a FAQ about {description[0].lower()}{description[1:].rstrip('.')}"
+    text = _REPLIES.get(kind, _REPLIES["help"]).format(faq=faq, count=count)
     if examples:
         text += "\n\nYou could ask, for example:\n" + "\n".join(f"- {q}" for q in examples)
     return text

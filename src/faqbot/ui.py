@@ -21,6 +21,8 @@ from typing import Any
 
 # Before Gradio is imported anywhere: no usage statistics, no version check.
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+# Gradio keeps timing records of the last N events in memory (10,000 by default); 500 is plenty.
+os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "500")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import gradio as gr  # noqa: E402

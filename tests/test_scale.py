@@ -1,0 +1,145 @@
+"""Scale behaviour, functionally (no timings here; speed lives in benchmarks/bench.py).
+
+* the index type is chosen by size: exact flat for small FAQs, HNSW for large ones;
+* a saved larger index loads without embedding anything again;
+* HNSW and flat agree on what they find;
+* large inputs are encoded in sorted slices without changing any vector.
+
+A tiny deterministic embedder (hashed words) stands in for the model where the
+model itself is not under test, so these tests stay fast.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from faqbot.bot import FAQBot
+from faqbot.corpus import corpus_from_entries
+from faqbot.embedder import ModelInfo
+from faqbot.index import build_index, load_index, open_index, read_manifest, save_index
+from faqbot.models import Entry
+from faqbot.retrieval import dense
+from faqbot.retrieval.dense import DenseSearch, choose_index_type
+
+DIM = 64
+PROGRAMMES = ["food aid", "housing", "child care", "energy credit", "bus pass", "library card"]
+ACTIONS = ["apply for", "renew", "cancel", "appeal", "replace", "transfer"]
+PLACES = ["Taos", "Gallup", "Hobbs", "Raton", "Belen", "Deming", "Clovis", "Grants"]
+
+
+class HashEmbedder:
+    """Bag of hashed words -> unit vector: deterministic, instant, counts what it encodes."""
+
+    def __init__(self) -> None:
+        self.info = ModelInfo(name="hash-words", path=Path("."), sha256="0" * 64)
+        self.dimension = DIM
+        self.encoded = 0
+
+    def encode(self, texts, batch_size: int = 64, show_progress: bool = False) -> np.ndarray:
+        self.encoded += len(texts)
+        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in re.findall(r"\w+", text.lower()):
+                h = int.from_bytes(hashlib.blake2b(word.encode(), digest_size=4).digest(), "little")
+                out[row, h % DIM] += 1.0 if (h >> 16) & 1 else -1.0
+        out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
+        return out
+
+    def encode_one(self, text: str) -> np.ndarray:
+        return self.encode([text])[0]
+
+
+def make_corpus(n: int):
+    """``n`` distinct entries built from small word lists."""
+    entries = []
+    for i in range(n):
+        p = PROGRAMMES[i % len(PROGRAMMES)]
+        a = ACTIONS[(i // len(PROGRAMMES)) % len(ACTIONS)]
+        place = PLACES[(i // 36) % len(PLACES)]
+        entries.append(
+            Entry(
+                i + 1,
+                f"How do I {a} {p} in {place} (form {i})?",
+                f"To {a} {p} in {place}, fill in form {i}. Offices in {place} open at nine.",
+            )
+        )
+    return corpus_from_entries(entries, title=f"{n} entries")
+
+
+def test_index_type_follows_size():
+    assert choose_index_type(10) == "flat"
+    assert choose_index_type(dense.HNSW_MIN_VECTORS - 1) == "flat"
+    assert choose_index_type(dense.HNSW_MIN_VECTORS) == "hnsw"
+    assert choose_index_type(10 * dense.HNSW_MIN_VECTORS) == "hnsw"
+
+
+def test_build_picks_hnsw_for_a_large_faq_and_keeps_it_on_reload(tmp_path, monkeypatch):
+    monkeypatch.setattr(dense, "HNSW_MIN_VECTORS", 200)  # "large" without a large test
+    emb = HashEmbedder()
+    small, large = make_corpus(20), make_corpus(300)
+    assert build_index(small, emb).index_type == "flat"
+    built = build_index(large, emb)
+    assert built.index_type == "hnsw"
+    save_index(built, tmp_path)
+    assert read_manifest(tmp_path)["index_type"] == "hnsw"
+    loaded = load_index(tmp_path, large, emb)
+    assert loaded.index_type == "hnsw"
+    assert loaded.dense.index.hnsw.efSearch == dense.HNSW_EF_SEARCH
+
+
+def test_saved_larger_index_loads_without_embedding_again(tmp_path):
+    corpus = make_corpus(1500)
+    builder = HashEmbedder()
+    save_index(build_index(corpus, builder), tmp_path)
+    assert builder.encoded == len(build_index(corpus, HashEmbedder()).chunk_text)
+
+    fresh = HashEmbedder()
+    index = open_index(tmp_path, corpus, fresh)
+    assert fresh.encoded == 0, "loading a saved index must not re-embed its passages"
+    bot = FAQBot(corpus, index, fresh)
+    hits = bot.search("how do I renew housing in Gallup form 44", k=3)
+    assert fresh.encoded == 1  # the question only
+    assert hits and hits[0].number == 45
+
+
+def test_hnsw_finds_what_flat_finds():
+    emb = HashEmbedder()
+    corpus = make_corpus(600)
+    flat_index = build_index(corpus, emb, index_type="flat")
+    vectors = flat_index.dense.index.reconstruct_n(0, flat_index.dense.size)
+    hnsw = DenseSearch.build(vectors, "hnsw")
+    queries = emb.encode([e.question.lower() for e in corpus.entries[::37]])
+    found = []
+    for q in queries:
+        exact_scores = flat_index.dense.search(q, 10)[0]
+        approx_scores = hnsw.search(q, 10)[0]
+        # Hashed words tie a lot, so compare by score: how many of the approximate top 10
+        # are as close as the exact 10th neighbour.
+        found.append(np.mean(approx_scores >= exact_scores[-1] - 1e-5))
+    assert np.mean(found) >= 0.95
+
+
+def test_precomputed_vectors_must_match_the_passages():
+    emb = HashEmbedder()
+    corpus = make_corpus(5)
+    with pytest.raises(ValueError, match="vectors given"):
+        build_index(corpus, emb, vectors=np.zeros((3, DIM), dtype=np.float32))
+    n = len(build_index(corpus, emb).chunk_text)
+    before = emb.encoded
+    index = build_index(corpus, emb, vectors=emb.encode(["x"] * n))
+    assert emb.encoded == before + n  # only the vectors made for the call
+    assert index.dense.size == n
+
+
+def test_large_batches_encode_in_sorted_slices_without_changing_vectors(embedder, capsys):
+    texts = [f"question {i}: " + "how long is my data kept " * (1 + i % 7) for i in range(80)]
+    batched = embedder.encode(texts, show_progress=True)
+    assert "embedding" in capsys.readouterr().err  # the tqdm bar
+    one_by_one = np.vstack([embedder.encode_one(t) for t in texts[:12]])
+    assert np.allclose(batched[:12], one_by_one, atol=1e-5)
+    assert np.allclose(np.linalg.norm(batched, axis=1), 1.0, atol=1e-5)

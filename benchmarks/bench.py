@@ -851,7 +851,6 @@ def render(res: dict, args: argparse.Namespace) -> str:
         imports = st["import sentence_transformers (torch, transformers, sklearn)"]
         sha = st["model weights sha256 check"]
         lines += [
-            "",
             f"So {100 * imports / total:.0f}% of a cold 20-entry `faqbot ask` is importing "
             "sentence-transformers and what it pulls in (torch, transformers, scipy, sklearn), "
             "which every process using the model pays, and the bare interpreter costs "

@@ -35,11 +35,18 @@ class UnansweredLog:
         self._lock = FileLock(str(self.path) + ".lock")
 
     def record(self, question: str, answer: Answer) -> bool:
-        """Append ``question`` if the bot declined it; return whether it was written."""
+        """Append the question if the bot declined it; return whether it was written.
+
+        The tidied text the bot read (``answer.query``, at most ``query.MAX_CHARS``
+        characters) is stored, so a huge paste cannot fill the disk.
+        """
         if not answer.declined:
             return False
         line = json.dumps(
-            {"time": datetime.now(timezone.utc).isoformat(timespec="seconds"), "question": question},
+            {
+                "time": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "question": answer.query or question[:1000],
+            },
             ensure_ascii=False,
         )
         with self._lock, self.path.open("a", encoding="utf-8") as f:

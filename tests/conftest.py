@@ -43,63 +43,47 @@ def corpus():
     return load_corpus(DEFAULT_CORPUS)
 
 
-# --- web chat (issue 3): one real `faqbot serve` per session --------------------------
-
-SERVER_START_TIMEOUT = 180  # seconds; model load + Gradio import on a busy 2-core machine
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+# --- web chat: one real `faqbot serve` per session, one headless chromium ------------
 
 
 @pytest.fixture(scope="session")
 def ui_server(tmp_path_factory):
-    """`python -m faqbot serve --port FREE` in a subprocess; yields ``.url`` and ``.log`` (its output).
+    """`python -m faqbot serve --port FREE` in a subprocess; yields ``.url``, ``.log``, ``.port``.
 
     Waits (bounded) until the page answers, and stops the server at session end.
     """
-    import subprocess
-    import sys
-    import time
     import types
-    import urllib.request
+    from urllib.parse import urlparse
 
-    port = _free_port()
+    from web_helpers import running_server
+
     log_path = tmp_path_factory.mktemp("ui_server") / "ui_server.log"
-    env = dict(os.environ, HF_HUB_OFFLINE="1", GRADIO_ANALYTICS_ENABLED="False")
-    log = log_path.open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "faqbot", "serve", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + SERVER_START_TIMEOUT
-    try:
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"faqbot serve exited with {proc.returncode}:\n{log_path.read_text()}")
-            try:
-                with urllib.request.urlopen(url, timeout=5) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"faqbot serve not ready after {SERVER_START_TIMEOUT}s:\n{log_path.read_text()}")
-            time.sleep(0.5)
-        yield types.SimpleNamespace(url=url, log=log_path, port=port)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+    with running_server(log=log_path) as (_proc, url):
+        yield types.SimpleNamespace(url=url, log=log_path, port=urlparse(url).port)
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's chromium, headless, driven by playwright (no browser download)."""
+    if not CHROMIUM.exists():
+        pytest.skip(
+            "real-browser tests need Debian's chromium at /usr/bin/chromium "
+            "(apt-get install chromium; .ci/run installs it)"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

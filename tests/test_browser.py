@@ -16,39 +16,12 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-DOCS = Path(__file__).resolve().parents[1] / "docs"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 TIMEOUT_MS = 60_000  # one answer takes well under a second; this only bounds a hang
 
 RETENTION = "How long does New Mexico keep the data it shares with ICE?"
 INJECTION = "<img src=x onerror=alert(1)>"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="real-browser tests need Debian's chromium at /usr/bin/chromium "
-        "(apt-get install chromium; .ci/run installs it)",
-    ),
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+pytestmark = pytest.mark.browser
 
 
 class Visit:
@@ -125,15 +98,15 @@ class Visit:
 
 
 @pytest.fixture
-def desktop(browser, ui_server):
-    v = Visit(browser, ui_server.url, {"width": 1280, "height": 900})
+def desktop(chromium, ui_server):
+    v = Visit(chromium, ui_server.url, {"width": 1280, "height": 900})
     yield v
     v.close()
 
 
 @pytest.fixture
-def phone(browser, ui_server):
-    v = Visit(browser, ui_server.url, {"width": 390, "height": 844}, phone=True)
+def phone(chromium, ui_server):
+    v = Visit(chromium, ui_server.url, {"width": 390, "height": 844}, phone=True)
     yield v
     v.close()
 

@@ -9,28 +9,13 @@ fixture (tests/conftest.py) and Debian's chromium driven by Python playwright.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 TIMEOUT_MS = 60_000  # bounds a hang only
 BOT = '#faq-chat [data-testid="bot"]'
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"
-    ),
-]
+pytestmark = pytest.mark.browser
 
 CONVERSATION = [
     ("What info does New Mexico share with ICE?", 1),
@@ -43,44 +28,39 @@ def _source_numbers(text: str) -> list[int]:
     return [int(n) for n in re.findall(r"Source: Question (\d+)", text)]
 
 
-def test_three_turn_conversation_with_followups(ui_server, tmp_path):
-    from playwright.sync_api import sync_playwright
+def test_three_turn_conversation_with_followups(chromium, ui_server, tmp_path):
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        base = ui_server.url.rstrip("/")
+        page.route(
+            "**/*",
+            lambda r: (
+                r.continue_() if r.request.url.startswith((base, "data:", "blob:")) else r.abort()
+            ),
+        )
+        page.goto(ui_server.url)
+        page.wait_for_selector("#faq-input textarea")
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-            page.set_default_timeout(TIMEOUT_MS)
-            base = ui_server.url.rstrip("/")
-            page.route(
-                "**/*",
-                lambda r: (
-                    r.continue_()
-                    if r.request.url.startswith((base, "data:", "blob:"))
-                    else r.abort()
-                ),
+        def ask(text: str) -> str:
+            before = page.locator(BOT).count()
+            page.fill("#faq-input textarea", text)
+            page.keyboard.press("Enter")
+            page.wait_for_function(
+                "([sel, n]) => document.querySelectorAll(sel).length > n", arg=[BOT, before]
             )
-            page.goto(ui_server.url)
-            page.wait_for_selector("#faq-input textarea")
+            page.wait_for_timeout(300)
+            return page.locator(BOT).last.inner_text()
 
-            def ask(text: str) -> str:
-                before = page.locator(BOT).count()
-                page.fill("#faq-input textarea", text)
-                page.keyboard.press("Enter")
-                page.wait_for_function(
-                    "([sel, n]) => document.querySelectorAll(sel).length > n", arg=[BOT, before]
-                )
-                page.wait_for_timeout(300)
-                return page.locator(BOT).last.inner_text()
+        for question, number in CONVERSATION:
+            reply = ask(question)
+            assert _source_numbers(reply) == [number], (question, reply[:300])
+            assert "same answer as before" not in reply
 
-            for question, number in CONVERSATION:
-                reply = ask(question)
-                assert _source_numbers(reply) == [number], (question, reply[:300])
-                assert "same answer as before" not in reply
-
-            again = ask("can I correct it?")  # the same entry as the last answer
-            assert _source_numbers(again) == [10], again[:300]
-            assert "same answer as before" in again
-            page.screenshot(path=str(tmp_path / "conversation.png"), full_page=True)
-        finally:
-            browser.close()
+        again = ask("can I correct it?")  # the same entry as the last answer
+        assert _source_numbers(again) == [10], again[:300]
+        assert "same answer as before" in again
+        page.screenshot(path=str(tmp_path / "conversation.png"), full_page=True)
+    finally:
+        context.close()

@@ -1,7 +1,9 @@
 """Answer quality on the bundled FAQ: the held-out regression gate, and the pieces behind it.
 
-The held-out cases (tests/data/nm_heldout.jsonl) were never used to choose weights,
-alternates or thresholds (those came from nm_tuning.jsonl); see docs/notes/quality.md.
+The gate runs on tests/data/nm_heldout2.jsonl, written before any of the current
+weights, alternates or threshold were chosen and never used to choose them.
+nm_tuning.jsonl and the first held-out set nm_heldout.jsonl are development data
+(both were looked at while tuning); see docs/notes/quality.md.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from faqbot.confidence import Calibration
 from faqbot.retrieval import scope
 from faqbot.retrieval.spanish import gloss, looks_spanish
 
-HELDOUT = DATA / "nm_heldout.jsonl"
+HELDOUT = DATA / "nm_heldout2.jsonl"  # the clean held-out set: the regression gate
+DEV_HELDOUT = DATA / "nm_heldout.jsonl"  # the first held-out set, now development data
 TUNING = DATA / "nm_tuning.jsonl"
 ALTERNATES = DEFAULT_CORPUS.with_name(DEFAULT_CORPUS.stem + ".alternates.json")
 
@@ -30,13 +33,14 @@ def heldout_report(bot):
 def test_heldout_precision_at_1(heldout_report):
     m = heldout_report.metrics
     assert m["p_at_1"] >= 0.85, f"P@1 fell to {m['p_at_1']}"
-    assert m["recall_at_3"] >= 0.93, f"recall@3 fell to {m['recall_at_3']}"
+    assert m["recall_at_3"] >= 0.95, f"recall@3 fell to {m['recall_at_3']}"
 
 
 def test_heldout_decline_rates(heldout_report):
     m = heldout_report.metrics
-    assert m["false_decline_rate"] <= 0.08, f"{m['false_decline_rate']:.0%} of in-scope questions declined"
-    assert m["decline_recall"] >= 0.80, f"only {m['decline_recall']:.0%} of out-of-scope questions declined"
+    # measured 8.0% and 92% (docs/notes/quality.md); a query or two of slack
+    assert m["false_decline_rate"] <= 0.10, f"{m['false_decline_rate']:.0%} of in-scope questions declined"
+    assert m["decline_recall"] >= 0.88, f"only {m['decline_recall']:.0%} of out-of-scope questions declined"
 
 
 # --- the labelled data itself -------------------------------------------------------
@@ -47,21 +51,23 @@ def _cases(path):
 
 
 def test_labelled_sets_cover_every_question_and_are_disjoint(corpus):
-    tuning, heldout = _cases(TUNING), _cases(HELDOUT)
+    tuning, heldout, clean = _cases(TUNING), _cases(DEV_HELDOUT), _cases(HELDOUT)
     numbers = {e.number for e in corpus.entries}
-    for cases, least in ((tuning, 6), (heldout, 4)):
+    for cases, least in ((tuning, 6), (heldout, 4), (clean, 5)):
         for n in numbers:
             assert sum(c["expected"] == n for c in cases) >= least, n
         assert all(c["expected"] is None or c["expected"] in numbers for c in cases)
     assert sum(c["expected"] is None for c in tuning + heldout) >= 30
     assert len(tuning) + len(heldout) >= 180
     assert not {c["query"] for c in tuning} & {c["query"] for c in heldout}
+    assert sum(c["expected"] is None for c in clean) >= 25
+    assert not {c["query"] for c in clean} & {c["query"] for c in tuning + heldout}
 
 
 def test_no_eval_query_is_an_alternate():
     alternates = json.loads(ALTERNATES.read_text(encoding="utf-8"))
     phrasings = {a.lower().strip(" ?") for k, v in alternates.items() if not k.startswith("_") for a in v}
-    for case in _cases(TUNING) + _cases(HELDOUT):
+    for case in _cases(TUNING) + _cases(DEV_HELDOUT) + _cases(HELDOUT):
         assert case["query"].lower().strip(" ?") not in phrasings, case["query"]
 
 

@@ -73,9 +73,13 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
-    """Debian's chromium, headless, driven by playwright (no browser download)."""
+    """Debian's chromium, headless, driven by playwright (no browser download).
+
+    Module-scoped: playwright's sync API keeps an event loop running while it is
+    open, which would stop other modules' tests from using ``asyncio.run``.
+    """
     if not CHROMIUM.exists():
         pytest.skip(
             "real-browser tests need Debian's chromium at /usr/bin/chromium "

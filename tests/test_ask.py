@@ -103,7 +103,8 @@ def _write_jsonl(path):
     rows = [
         {"question": "How do I reset my password?", "answer": "Click 'Forgot password' on the sign-in page."},
         {"question": "Where is your office?", "answer": "At 12 Main Street, second floor."},
-        {"question": "Do you offer refunds?", "answer": "Yes, within 30 days of purchase."},
+        {"question": "Do you offer refunds?", "answer": "Yes, within 30 days of purchase.",
+         "alternates": ["can I get my money back?"]},
     ]
     path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
 
@@ -114,7 +115,8 @@ def test_from_corpus_on_jsonl(tmp_path, embedder):
     b = FAQBot.from_corpus(src, index_dir=tmp_path / "idx")
     assert (tmp_path / "idx" / "manifest.json").is_file()
     assert b.ask("I forgot my password").question_number == 1
-    assert b.ask("can i get my money back?").question_number == 3
+    assert b.ask("can i get my money back?").question_number == 3  # through its alternate
+    assert b.ask("do you give refunds").question_number == 3
     assert b.title == "Shop FAQ"
 
 

@@ -36,6 +36,9 @@ class LexicalSearch:
 
     def __init__(self, model: bm25s.BM25):
         self.model = model
+        indptr = np.asarray(model.scores["indptr"])
+        # documents holding each vocabulary id (the CSC matrix has one column per term)
+        self._df = np.diff(indptr, append=indptr[-1])
 
     @classmethod
     def build(cls, documents: Sequence[str]) -> "LexicalSearch":
@@ -58,6 +61,22 @@ class LexicalSearch:
         if not known:
             return np.zeros(self.model.scores["num_docs"], dtype=np.float32)
         return np.asarray(self.model.get_scores(known), dtype=np.float32)
+
+
+    def query_idf(self, query: str) -> float:
+        """Total IDF of the query's BM25 tokens; a word no entry has counts at the highest IDF.
+
+        Dividing an entry's BM25 score by it gives the share of the query's
+        informative words the entry matches, on the same scale for any corpus size.
+        """
+        n = float(self.model.scores["num_docs"])
+        vocab = self.model.vocab_dict
+        df = np.array(
+            [self._df[vocab[t]] if vocab.get(t, len(self._df)) < len(self._df) else 0
+             for t in query_tokens(query)],
+            dtype=np.float64,
+        )
+        return float(np.log1p((n - df + 0.5) / (df + 0.5)).sum())
 
 
 def query_tokens(query: str) -> list[str]:

@@ -9,11 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-import bm25s
 import numpy as np
 
 from .fusion import FusionConfig, fuse
-from .lexical import _STEMMER
 from .scope import corpus_places, unknown_places
 
 if TYPE_CHECKING:
@@ -44,26 +42,6 @@ class Retriever:
         self.index = index
         self.config = config or FusionConfig()
         self._places: set[str] | None = None  # US states the corpus mentions (computed lazily)
-        self._df: np.ndarray | None = None  # BM25 document frequency per vocabulary id (lazily)
-
-    def query_idf(self, query: str) -> float:
-        """Total BM25 IDF of the query's words (the same tokens BM25 scores); unknown words
-        count at the IDF of a word no document has, so they lower the matched share."""
-        model = self.index.lexical.model
-        if self._df is None:
-            indptr = np.asarray(model.scores["indptr"])
-            self._df = np.diff(indptr, append=indptr[-1])  # documents holding each vocabulary id
-        n = float(model.scores["num_docs"])
-        tokens = bm25s.tokenize(
-            [query], lower=True, stopwords="en", stemmer=_STEMMER, show_progress=False,
-            return_ids=False,
-        )[0]
-        vocab = model.vocab_dict
-        df = np.array(
-            [self._df[vocab[t]] if t in vocab and vocab[t] < len(self._df) else 0 for t in tokens],
-            dtype=np.float64,
-        )
-        return float(np.log1p((n - df + 0.5) / (df + 0.5)).sum())
 
     def scope_factor(self, query: str) -> float:
         """1, or ``unknown_place_factor`` when the query names a state the corpus never does."""
@@ -115,7 +93,7 @@ class Retriever:
             np.isnan(a_best), 0.0, a_best + self.config.second_passage_share * np.nan_to_num(a_second)
         ).astype(np.float32)
         lex = bm25[positions] if len(bm25) else np.zeros(len(positions), dtype=np.float32)
-        fused = fuse(q_sim, a_sim, lex, self.config, query_idf=self.query_idf(query))
+        fused = fuse(q_sim, a_sim, lex, self.config, query_idf=idx.lexical.query_idf(query))
         if self.config.method == "convex":
             fused = fused * self.scope_factor(query)
 

@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(ROOT / "src"))
     from faqbot.bot import FAQBot
     from faqbot.evaluate import ranking_metrics
-    from faqbot.retrieval import FusionConfig, Retriever
+    from faqbot.retrieval import Retriever
     from faqbot.retrieval.spanish import gloss
 
     corpus_path = args.work / "stackfaq.jsonl"

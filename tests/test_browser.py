@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+DOCS = Path(__file__).resolve().parents[1] / "docs"
 TIMEOUT_MS = 60_000  # one answer takes well under a second; this only bounds a hang
 
 RETENTION = "How long does New Mexico keep the data it shares with ICE?"

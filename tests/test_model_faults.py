@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 import faqbot.cli
-from faqbot import FAQBot, IndexMismatchError, ModelError, load_corpus
+from faqbot import FAQBot, IndexMismatchError, ModelError
 from faqbot.embedder import EXPECTED_SHA256, WEIGHTS_FILE, Embedder, file_sha256, locate_model
 from faqbot.index import check_manifest, read_manifest
 

@@ -3,7 +3,7 @@
 The gate runs on tests/data/nm_heldout2.jsonl, written before any of the current
 weights, alternates or threshold were chosen and never used to choose them.
 nm_tuning.jsonl and the first held-out set nm_heldout.jsonl are development data
-(both were looked at while tuning); see docs/notes/quality.md.
+(both were looked at while tuning); see docs/QUALITY.md.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def test_heldout_precision_at_1(heldout_report):
 
 def test_heldout_decline_rates(heldout_report):
     m = heldout_report.metrics
-    # measured 8.0% and 92% (docs/notes/quality.md); a query or two of slack
+    # measured 8.0% and 92% (docs/QUALITY.md); a query or two of slack
     assert m["false_decline_rate"] <= 0.10, f"{m['false_decline_rate']:.0%} of in-scope questions declined"
     assert m["decline_recall"] >= 0.88, f"only {m['decline_recall']:.0%} of out-of-scope questions declined"
 

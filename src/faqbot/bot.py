@@ -341,7 +341,7 @@ class FAQBot:
         return Answer(
             answer=smalltalk.reply(
                 kind, self.title, len(self.corpus), [e.question for e in examples],
-                description=getattr(self.corpus, "description", ""),
+                description=self.corpus.description,
             ),
             kind="smalltalk",
             score=1.0,

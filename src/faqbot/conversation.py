@@ -21,7 +21,7 @@ otherwise the readings vote: subject and context agreeing, else alone and contex
 agreeing, else the subject reading if it clears the calibrated threshold, else
 the follow-up alone. Confidence is the chosen reading's. The weights and the
 rule were measured on ``tests/data/conversations.jsonl`` (see
-``docs/notes/conversation.md``).
+the README, "Conversation").
 """
 
 from __future__ import annotations

@@ -213,7 +213,7 @@ def build_app(bot: FAQBot, log_unanswered: str | Path | None = None) -> gr.Block
     app = ChatApp(bot, unanswered)
     title = bot.title
     entries = bot.entries
-    description = getattr(bot.corpus, "description", "") or ""
+    description = bot.corpus.description
 
     with gr.Blocks(title=title, analytics_enabled=False, fill_width=False) as demo:
         header = f"# {escape_markdown(title)}\n"

@@ -21,7 +21,7 @@ Two methods, both measured on the tuning cases (``faqbot eval``):
 
 The defaults were chosen by a grid search on ``tests/data/nm_tuning.jsonl``
 only (P@1, then MRR; a broad plateau around these values); the held-out cases
-and StackFAQ were not used. See ``docs/notes/quality.md`` for the numbers:
+and StackFAQ were not used. See ``docs/QUALITY.md`` for the numbers:
 convex beat RRF by about 10 points of P@1 on the tuning cases.
 """
 

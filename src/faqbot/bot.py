@@ -128,10 +128,14 @@ class FAQBot:
         ranked = self._rank(q.text, k)
         return [self._hit(r) for r in ranked]
 
+    def _embed(self, text: str) -> tuple[str, np.ndarray]:
+        """The text as searched (Spanish words glossed: the model reads English) and its vector."""
+        glossed = spanish.gloss(text)
+        return glossed, self.embedder.encode_one(glossed)
+
     def _rank(self, text: str, k: int | None = None) -> list[EntryScore]:
-        text = spanish.gloss(text)  # Spanish words -> English: the model reads English only
-        vector = self.embedder.encode_one(text)
-        return self.retriever.rank(text, vector, k=k if k is not None else MAX_ALTERNATIVES + 2)
+        glossed, vector = self._embed(text)
+        return self.retriever.rank(glossed, vector, k=k if k is not None else MAX_ALTERNATIVES + 2)
 
     def _confidence(self, ranked: list[EntryScore]) -> float:
         """Calibrated confidence that the top entry is the right answer."""
@@ -159,14 +163,14 @@ class FAQBot:
         text = smalltalk.strip_greeting(q.text)
         previous, previous_question = self._previous_turn(turns)
 
-        ranked = self._rank(text)
-        confidence = self._confidence(ranked)
+        glossed, vector = self._embed(text)
+        reading = self._reading("alone", glossed, vector)
         resolved = None
-        if previous_question is not None and self._may_lean_on_history(text, confidence):
-            resolved, ranked, confidence = self._resolve_followup(
-                text, previous, previous_question, ranked, confidence
+        if previous_question is not None and self._may_lean_on_history(text, reading.confidence):
+            resolved, reading = self._resolve_followup(
+                text, glossed, vector, previous, previous_question, reading
             )
-        answer = self._compose(q, ranked, confidence)
+        answer = self._compose(q, reading.ranked, reading.confidence)
         answer.resolved_query = resolved
         if answer.kind == "faq" and previous is not None and previous == answer.question_number:
             self._mark_repeated(answer)
@@ -191,13 +195,15 @@ class FAQBot:
         entry: int | None = None
         previous_question: str | None = None
         for text in reversed(questions[: conversation.MAX_HISTORY_QUESTIONS]):
-            ranked = self._rank(text)
-            confidence = self._confidence(ranked)
-            if previous_question is not None and self._may_lean_on_history(text, confidence):
-                _, ranked, confidence = self._resolve_followup(
-                    text, entry, previous_question, ranked, confidence
+            glossed, vector = self._embed(text)
+            reading = self._reading("alone", glossed, vector)
+            if previous_question is not None and self._may_lean_on_history(text, reading.confidence):
+                _, reading = self._resolve_followup(
+                    text, glossed, vector, entry, previous_question, reading
                 )
-            entry = self._compose(prepare_question(text), ranked, confidence).question_number
+            entry = self._compose(
+                prepare_question(text), reading.ranked, reading.confidence
+            ).question_number
             previous_question = text
         last_user = next((t for t in reversed(turns) if t.role == "user"), None)
         if last_user is not None and smalltalk.classify(last_user.content) is not None:
@@ -211,19 +217,19 @@ class FAQBot:
     def _resolve_followup(
         self,
         text: str,
+        glossed: str,
+        vector: np.ndarray,
         previous: int | None,
         previous_question: str,
-        ranked: list[EntryScore],
-        confidence: float,
-    ) -> tuple[str | None, list[EntryScore], float]:
+        alone: conversation.Reading,
+    ) -> tuple[str | None, conversation.Reading]:
         """Read a follow-up alone, with the FAQ's subject, and with the previous entry; pick one.
 
-        Returns (how it was read, for ``Answer.resolved_query``; ranking; confidence).
+        ``glossed``/``vector`` are the follow-up as searched and ``alone`` its own reading
+        (already computed by the caller). Returns (how it was read, for
+        ``Answer.resolved_query``; the chosen reading).
         """
-        glossed = spanish.gloss(text)
-        vector = self.embedder.encode_one(glossed)
         context_text = self.entry(previous).question if previous is not None else previous_question
-        alone = conversation.Reading("alone", ranked, confidence)
         subject_vector = conversation.mix(
             vector, self._subject_vector(), conversation.SUBJECT_WEIGHT
         )
@@ -256,7 +262,7 @@ class FAQBot:
             resolved = f"{text} (following up on: {context_text})"
         else:
             resolved = None
-        return resolved, chosen.ranked, chosen.confidence
+        return resolved, chosen
 
     def _reading(self, name: str, text: str, vector: np.ndarray) -> conversation.Reading:
         ranked = self.retriever.rank(text, vector, k=MAX_ALTERNATIVES + 2)
@@ -264,7 +270,7 @@ class FAQBot:
 
     def _has_unknown_words(self, text: str) -> bool:
         """Does the message use a content word that appears nowhere in the FAQ?"""
-        return any(not self.index.lexical.scores(w).any() for w in conversation.content_words(text))
+        return any(not self.index.lexical.knows(w) for w in conversation.content_words(text))
 
     def _subject_vector(self) -> np.ndarray:
         """The FAQ's common subject: the mean of its question vectors (computed once)."""

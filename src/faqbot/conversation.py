@@ -134,22 +134,20 @@ def last_assistant(turns: list[Turn]) -> Turn | None:
     return None
 
 
+def _number_in_last_reply(turns: list[Turn], pattern: re.Pattern[str]) -> int | None:
+    t = last_assistant(turns)
+    m = pattern.search(t.content) if t is not None else None
+    return int(m.group(1)) if m else None
+
+
 def last_source_number(turns: list[Turn]) -> int | None:
     """The question number the last assistant reply quoted, if it said one."""
-    t = last_assistant(turns)
-    if t is None:
-        return None
-    m = _SOURCE.search(t.content)
-    return int(m.group(1)) if m else None
+    return _number_in_last_reply(turns, _SOURCE)
 
 
 def last_did_you_mean(turns: list[Turn]) -> int | None:
     """The question number the last assistant reply offered as "Did you mean ...?"."""
-    t = last_assistant(turns)
-    if t is None:
-        return None
-    m = _DID_YOU_MEAN.search(t.content)
-    return int(m.group(1)) if m else None
+    return _number_in_last_reply(turns, _DID_YOU_MEAN)
 
 
 def is_yes(text: str) -> bool:

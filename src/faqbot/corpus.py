@@ -30,6 +30,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from .errors import CorpusError
 from .models import Entry
@@ -216,16 +217,21 @@ def _json_item_lines(text: str) -> list[int]:
     return lines
 
 
-def _parse_jsonl(text: str, path: Path) -> list[Entry]:
-    entries: list[Entry] = []
-    line_nos: list[int] = []
+def iter_jsonl(text: str, path: object) -> Iterator[tuple[int, object]]:
+    """(line number, parsed value) for each non-blank line; CorpusError names a bad line."""
     for line_no, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            item = json.loads(line)
+            yield line_no, json.loads(line)
         except json.JSONDecodeError as exc:
             raise CorpusError(f"invalid JSON: {exc.msg}", path, line_no) from None
+
+
+def _parse_jsonl(text: str, path: Path) -> list[Entry]:
+    entries: list[Entry] = []
+    line_nos: list[int] = []
+    for line_no, item in iter_jsonl(text, path):
         entries.append(_entry_from_record(item, len(entries) + 1, path, line_no))
         line_nos.append(line_no)
     return _check_entries(entries, path, line_nos)

@@ -24,11 +24,11 @@ are tested on hand-made data.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
+from .corpus import iter_jsonl
 from .errors import CorpusError
 
 if TYPE_CHECKING:
@@ -71,16 +71,10 @@ def load_cases(path: str | Path) -> list[Case | Conversation]:
     path = Path(path)
     out: list[Case | Conversation] = []
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise CorpusError(f"cannot read the cases: {exc.strerror or exc}", path) from exc
-    for n, raw in enumerate(lines, 1):
-        if not raw.strip():
-            continue
-        try:
-            obj = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise CorpusError(f"not valid JSON ({exc.msg})", path, n) from exc
+    for n, obj in iter_jsonl(text, path):
         if isinstance(obj, dict) and "turns" in obj:
             turns = obj["turns"]
             if not isinstance(turns, list) or not turns:

@@ -63,6 +63,11 @@ class LexicalSearch:
         return np.asarray(self.model.get_scores(known), dtype=np.float32)
 
 
+    def knows(self, text: str) -> bool:
+        """Whether any BM25 token of ``text`` occurs in some entry (a vocabulary lookup)."""
+        vocab = self.model.vocab_dict
+        return any(t in vocab for t in query_tokens(text))
+
     def query_idf(self, query: str) -> float:
         """Total IDF of the query's BM25 tokens; a word no entry has counts at the highest IDF.
 

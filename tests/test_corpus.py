@@ -103,6 +103,31 @@ def test_alternates_sidecar_is_merged(tmp_path):
     assert load_corpus(src).entries[0].alternates == ("opening time",)
 
 
+def test_out_of_scope_sidecar_is_read_and_signed(tmp_path):
+    src = tmp_path / "faq.txt"
+    src.write_text("1. When do you open?\nAt nine.\n")
+    before = load_corpus(src)
+    assert before.out_of_scope == ()
+    side = tmp_path / "faq.out-of-scope.json"
+    side.write_text(json.dumps({"_about": "not answered here", "questions": ["  where do I  park? ", ""]}))
+    after = load_corpus(src)
+    assert after.out_of_scope == ("where do I park?",)
+    assert after.sha256 != before.sha256  # a changed sidecar makes the index stale
+
+
+def test_bundled_faq_has_out_of_scope_examples(corpus):
+    assert len(corpus.out_of_scope) >= 60
+
+
+@pytest.mark.parametrize("content", ['{"questions": "where?"}', '{"questions": [1, 2]}', '{"other": []}'])
+def test_malformed_out_of_scope_sidecar_names_the_file(tmp_path, content):
+    src = tmp_path / "faq.txt"
+    src.write_text("1. When do you open?\nAt nine.\n")
+    (tmp_path / "faq.out-of-scope.json").write_text(content)
+    with pytest.raises(CorpusError, match=r"faq.out-of-scope.json.*list of strings"):
+        load_corpus(src)
+
+
 @pytest.mark.parametrize(
     "name, content, message, line",
     [

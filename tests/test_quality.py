@@ -1,9 +1,10 @@
 """Answer quality on the bundled FAQ: the held-out regression gate, and the pieces behind it.
 
-The gate runs on tests/data/nm_heldout2.jsonl, written before any of the current
-weights, alternates or threshold were chosen and never used to choose them.
-nm_tuning.jsonl and the first held-out set nm_heldout.jsonl are development data
-(both were looked at while tuning); see docs/QUALITY.md.
+The gate runs on tests/data/nm_heldout3.jsonl, written blind before the phrasing
+classifier, the fourth batch of alternates, the out-of-scope examples and the
+current threshold, and never used to choose them. nm_tuning.jsonl, nm_heldout.jsonl
+and nm_heldout2.jsonl are development data (all three were looked at while
+tuning); see docs/QUALITY.md.
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ from faqbot.confidence import Calibration
 from faqbot.retrieval import scope
 from faqbot.retrieval.spanish import gloss, looks_spanish
 
-HELDOUT = DATA / "nm_heldout2.jsonl"  # the clean held-out set: the regression gate
-DEV_HELDOUT = DATA / "nm_heldout.jsonl"  # the first held-out set, now development data
+HELDOUT = DATA / "nm_heldout3.jsonl"  # the clean held-out set: the regression gate
+DEV_HELDOUT = DATA / "nm_heldout.jsonl"  # earlier held-out sets, now development data
+DEV_HELDOUT2 = DATA / "nm_heldout2.jsonl"
 TUNING = DATA / "nm_tuning.jsonl"
 ALTERNATES = DEFAULT_CORPUS.with_name(DEFAULT_CORPUS.stem + ".alternates.json")
+OUT_OF_SCOPE = DEFAULT_CORPUS.with_name(DEFAULT_CORPUS.stem + ".out-of-scope.json")
 
 
 @pytest.fixture(scope="module")
@@ -32,14 +35,14 @@ def heldout_report(bot):
 
 def test_heldout_precision_at_1(heldout_report):
     m = heldout_report.metrics
-    assert m["p_at_1"] >= 0.85, f"P@1 fell to {m['p_at_1']}"
-    assert m["recall_at_3"] >= 0.95, f"recall@3 fell to {m['recall_at_3']}"
+    assert m["p_at_1"] >= 0.85, f"P@1 fell to {m['p_at_1']}"  # measured 0.930
+    assert m["recall_at_3"] >= 0.95, f"recall@3 fell to {m['recall_at_3']}"  # measured 0.985
 
 
 def test_heldout_decline_rates(heldout_report):
     m = heldout_report.metrics
-    # measured 8.0% and 92% (docs/QUALITY.md); a query or two of slack
-    assert m["false_decline_rate"] <= 0.10, f"{m['false_decline_rate']:.0%} of in-scope questions declined"
+    # measured 2.0% (4/200) and 92% (46/50) (docs/QUALITY.md); a few queries of slack
+    assert m["false_decline_rate"] <= 0.05, f"{m['false_decline_rate']:.0%} of in-scope questions declined"
     assert m["decline_recall"] >= 0.88, f"only {m['decline_recall']:.0%} of out-of-scope questions declined"
 
 
@@ -50,25 +53,36 @@ def _cases(path):
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+def _key(text: str) -> str:
+    return " ".join(text.lower().strip(" ?¿!.").split())
+
+
 def test_labelled_sets_cover_every_question_and_are_disjoint(corpus):
-    tuning, heldout, clean = _cases(TUNING), _cases(DEV_HELDOUT), _cases(HELDOUT)
+    tuning, heldout, heldout2, clean = (
+        _cases(TUNING), _cases(DEV_HELDOUT), _cases(DEV_HELDOUT2), _cases(HELDOUT)
+    )
     numbers = {e.number for e in corpus.entries}
-    for cases, least in ((tuning, 6), (heldout, 4), (clean, 5)):
+    for cases, least in ((tuning, 6), (heldout, 4), (heldout2, 5), (clean, 10)):
         for n in numbers:
             assert sum(c["expected"] == n for c in cases) >= least, n
         assert all(c["expected"] is None or c["expected"] in numbers for c in cases)
     assert sum(c["expected"] is None for c in tuning + heldout) >= 30
     assert len(tuning) + len(heldout) >= 180
-    assert not {c["query"] for c in tuning} & {c["query"] for c in heldout}
-    assert sum(c["expected"] is None for c in clean) >= 25
-    assert not {c["query"] for c in clean} & {c["query"] for c in tuning + heldout}
+    assert sum(c["expected"] is None for c in clean) >= 50
+    seen: set[str] = set()
+    for cases in (tuning, heldout, heldout2, clean):
+        keys = {_key(c["query"]) for c in cases}
+        assert not keys & seen, keys & seen
+        seen |= keys
 
 
-def test_no_eval_query_is_an_alternate():
+def test_no_eval_query_is_an_alternate_or_an_out_of_scope_example():
     alternates = json.loads(ALTERNATES.read_text(encoding="utf-8"))
-    phrasings = {a.lower().strip(" ?") for k, v in alternates.items() if not k.startswith("_") for a in v}
-    for case in _cases(TUNING) + _cases(DEV_HELDOUT) + _cases(HELDOUT):
-        assert case["query"].lower().strip(" ?") not in phrasings, case["query"]
+    examples = json.loads(OUT_OF_SCOPE.read_text(encoding="utf-8"))["questions"]
+    phrasings = {_key(a) for k, v in alternates.items() if not k.startswith("_") for a in v}
+    phrasings |= {_key(q) for q in examples}
+    for case in _cases(TUNING) + _cases(DEV_HELDOUT) + _cases(DEV_HELDOUT2) + _cases(HELDOUT):
+        assert _key(case["query"]) not in phrasings, case["query"]
 
 
 def test_alternates_are_loaded(corpus):

@@ -16,7 +16,7 @@ from typing import Iterable
 import numpy as np
 
 from . import conversation, smalltalk
-from .confidence import Calibration
+from .confidence import Calibration, default_calibration
 from .corpus import Corpus, load_corpus
 from .embedder import Embedder, shared_embedder
 from .errors import QuestionError
@@ -73,7 +73,7 @@ class FAQBot:
         self.index = index
         self.embedder = embedder
         self.retriever = Retriever(index, fusion)
-        self.calibration = calibration or Calibration()
+        self.calibration = calibration or default_calibration(index.classifier is not None)
         self._subject: np.ndarray | None = None  # the FAQ's common subject vector (lazy)
 
     @classmethod

@@ -50,3 +50,12 @@ class Calibration:
         margin = 0.0 if second is None else max(0.0, top - second)
         z = self.slope * (top - self.center) + self.margin_weight * margin
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+
+# Fitted with the phrasing classifier in the fused score (see the module docstring).
+WITH_CLASSIFIER = Calibration(slope=10.2, center=0.354, threshold=0.46)
+
+
+def default_calibration(classifier: bool) -> Calibration:
+    """The calibration fitted for indexes with (True) or without a phrasing classifier."""
+    return WITH_CLASSIFIER if classifier else Calibration()

@@ -13,10 +13,13 @@ Supported formats (chosen by file extension):
 * CSV with a header row naming ``question`` and ``answer`` (optionally ``number``,
   ``alternates`` separated by ``|``).
 
-Beside a source ``faq.txt`` two optional sidecar files are read:
-``faq.meta.json`` (``{"title": ..., "description": ...}``) and
+Beside a source ``faq.txt`` three optional sidecar files are read:
+``faq.meta.json`` (``{"title": ..., "description": ...}``),
 ``faq.alternates.json`` (``{"9": ["how long is my data kept?", ...]}``), extra
-phrasings of the questions as users ask them.
+phrasings of the questions as users ask them, and
+``faq.out-of-scope.json`` (``{"questions": ["how do I renew my licence?", ...]}``),
+questions users ask that the FAQ does not answer, so the bot learns to decline
+questions like them (``retrieval/classifier.py``).
 
 A malformed source raises ``CorpusError`` naming the file and the line.
 """
@@ -30,11 +33,12 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Sequence
 
 from .errors import CorpusError
 from .models import Entry
 
+OUT_OF_SCOPE_SUFFIX = ".out-of-scope.json"
 _NUMBERED_LINE = re.compile(r"^\s*(\d{1,5})[.)]\s+(\S.*?)\s*$")
 
 
@@ -47,6 +51,7 @@ class Corpus:
     sha256: str
     path: Path | None = None
     description: str = ""
+    out_of_scope: tuple[str, ...] = ()  # example questions the FAQ does not answer
     by_number: dict[int, Entry] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -79,6 +84,7 @@ def load_corpus(path: str | Path) -> Corpus:
     alternates = _read_sidecar(path, ".alternates.json", digest)
     if alternates:
         entries = _merge_alternates(entries, alternates, _sidecar_path(path, ".alternates.json"))
+    outside = _read_sidecar(path, OUT_OF_SCOPE_SUFFIX, digest)
     if not isinstance(meta, dict):
         raise CorpusError("expected a JSON object", _sidecar_path(path, ".meta.json"))
     title = str(meta.get("title") or title or _title_from_filename(path))
@@ -88,14 +94,24 @@ def load_corpus(path: str | Path) -> Corpus:
         sha256=digest.hexdigest(),
         path=path,
         description=str(meta.get("description") or ""),
+        out_of_scope=_out_of_scope_questions(outside, _sidecar_path(path, OUT_OF_SCOPE_SUFFIX)),
     )
 
 
-def corpus_from_entries(entries: list[Entry], title: str = "FAQ") -> Corpus:
-    """A Corpus built in memory (tests, notebooks); its digest covers the entries."""
+def corpus_from_entries(
+    entries: list[Entry], title: str = "FAQ", out_of_scope: Sequence[str] = ()
+) -> Corpus:
+    """A Corpus built in memory (tests, notebooks); its digest covers everything given."""
     _check_entries(entries, "<memory>")
-    blob = json.dumps([e.__dict__ for e in entries], sort_keys=True, default=list)
-    return Corpus(tuple(entries), title, hashlib.sha256(blob.encode()).hexdigest())
+    outside = tuple(" ".join(q.split()) for q in out_of_scope if q.strip())
+    blob = json.dumps(
+        {"entries": [e.__dict__ for e in entries], "out_of_scope": outside},
+        sort_keys=True,
+        default=list,
+    )
+    return Corpus(
+        tuple(entries), title, hashlib.sha256(blob.encode()).hexdigest(), out_of_scope=outside
+    )
 
 
 # --- numbered text -----------------------------------------------------------
@@ -334,6 +350,15 @@ def _read_sidecar(path: Path, suffix: str, digest: "hashlib._Hash") -> dict:
     if not isinstance(data, dict):
         raise CorpusError("expected a JSON object", side, 1)
     return data
+
+
+def _out_of_scope_questions(data: dict, side: Path) -> tuple[str, ...]:
+    if not data:
+        return ()
+    questions = data.get("questions")
+    if not isinstance(questions, list) or not all(isinstance(q, str) for q in questions):
+        raise CorpusError('expected {"questions": [...]}, a list of strings', side)
+    return tuple(" ".join(q.split()) for q in questions if q.strip())
 
 
 def _merge_alternates(entries: list[Entry], extra: dict, side: Path) -> list[Entry]:

@@ -5,6 +5,8 @@ An index folder holds:
 * ``vectors.faiss``  the FAISS index over every passage vector,
 * ``passages.json``  the passage table: text, kind and source question number,
 * ``bm25/``          the BM25 index over whole entries (bm25s, numpy + JSON, no pickle),
+* ``classifier.npz`` the phrasing classifier's weights (``retrieval/classifier.py``;
+  absent for FAQs too large to have one),
 * ``manifest.json``  format version, model name and digest, dimension, corpus sha256,
   counts, index type and the sha256 of every file above.
 
@@ -34,16 +36,19 @@ from .chunking import CHUNKING_VERSION, Chunk, chunk_entries
 from .corpus import Corpus
 from .embedder import Embedder, file_sha256
 from .errors import IndexMismatchError
+from .retrieval.classifier import MAX_ENTRIES as MAX_CLASSIFIER_ENTRIES
+from .retrieval.classifier import PhrasingClassifier
 from .retrieval.dense import DenseSearch
 from .retrieval.lexical import LexicalSearch
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the phrasing classifier
 MANIFEST = "manifest.json"
 VECTORS = "vectors.faiss"
 PASSAGES = "passages.json"
 BM25_DIR = "bm25"
+CLASSIFIER = "classifier.npz"
 LOCK = ".lock"
 _KIND_CODES = {"question": 0, "alternate": 1, "answer": 2}
 _KIND_NAMES = {v: k for k, v in _KIND_CODES.items()}
@@ -61,6 +66,7 @@ class SearchIndex:
     dense: DenseSearch
     lexical: LexicalSearch
     manifest: dict[str, Any]
+    classifier: PhrasingClassifier | None = None
 
     @property
     def n_entries(self) -> int:
@@ -107,6 +113,7 @@ def build_index(
         raise ValueError(f"{len(vectors)} vectors given for {len(chunks)} passages")
     dense = DenseSearch.build(vectors, index_type)
     lexical = LexicalSearch.build([entry_document(e) for e in corpus.entries])
+    classifier = _train_classifier(corpus, chunks, vectors, embedder)
     manifest = expected_manifest(corpus, embedder)
     manifest.update(
         {
@@ -119,10 +126,31 @@ def build_index(
             "counts": {"entries": len(corpus.entries), "passages": len(chunks)},
             "index_type": dense.index_type,
             "metric": "inner product of unit vectors (cosine)",
+            "classifier": None if classifier is None else {
+                "classes": len(classifier.bias),
+                "out_of_scope_examples": len(corpus.out_of_scope),
+            },
             "build_seconds": round(time.perf_counter() - started, 3),
         }
     )
-    return _assemble(chunks, [e.number for e in corpus.entries], dense, lexical, manifest)
+    return _assemble(
+        chunks, [e.number for e in corpus.entries], dense, lexical, manifest, classifier
+    )
+
+
+def _train_classifier(
+    corpus: Corpus, chunks: list[Chunk], vectors: np.ndarray, embedder: Embedder
+) -> PhrasingClassifier | None:
+    """The phrasing classifier: entries' question/alternate vectors, plus out-of-scope examples."""
+    n = len(corpus.entries)
+    if n > MAX_CLASSIFIER_ENTRIES:
+        return None
+    position = {e.number: i for i, e in enumerate(corpus.entries)}
+    phrasing = [i for i, c in enumerate(chunks) if c.kind != "answer"]
+    outside = embedder.encode(list(corpus.out_of_scope)) if corpus.out_of_scope else None
+    return PhrasingClassifier.train(
+        vectors[phrasing], np.array([position[chunks[i].number] for i in phrasing]), n, outside
+    )
 
 
 def _assemble(
@@ -131,6 +159,7 @@ def _assemble(
     dense: DenseSearch,
     lexical: LexicalSearch,
     manifest: dict[str, Any],
+    classifier: PhrasingClassifier | None = None,
 ) -> SearchIndex:
     position = {n: i for i, n in enumerate(numbers)}
     chunk_entry = np.array([position[c.number] for c in chunks], dtype=np.int64)
@@ -147,6 +176,7 @@ def _assemble(
         dense=dense,
         lexical=lexical,
         manifest=manifest,
+        classifier=classifier,
     )
 
 
@@ -174,6 +204,8 @@ def _save_unlocked(index: SearchIndex, folder: Path) -> None:
         }
         (staging / PASSAGES).write_text(json.dumps(table, ensure_ascii=False), encoding="utf-8")
         index.lexical.save(staging / BM25_DIR)
+        if index.classifier is not None:
+            index.classifier.save(staging / CLASSIFIER)
         files = {
             rel: file_sha256(staging / rel)
             for rel in sorted(_relative_files(staging))
@@ -183,6 +215,7 @@ def _save_unlocked(index: SearchIndex, folder: Path) -> None:
 
         # Old manifest out first: until the new one lands, the folder is "no index".
         (folder / MANIFEST).unlink(missing_ok=True)
+        (folder / CLASSIFIER).unlink(missing_ok=True)  # an old one must not linger unlisted
         if (folder / BM25_DIR).exists():
             shutil.rmtree(folder / BM25_DIR)
         for rel in files:
@@ -275,6 +308,9 @@ def load_index(folder: str | Path, corpus: Corpus, embedder: Embedder) -> Search
         dense = DenseSearch.load(folder / VECTORS, manifest.get("index_type", "flat"))
         table = json.loads((folder / PASSAGES).read_text(encoding="utf-8"))
         lexical = LexicalSearch.load(folder / BM25_DIR)
+        classifier = (
+            PhrasingClassifier.load(folder / CLASSIFIER) if manifest.get("classifier") else None
+        )
         chunks = [Chunk(int(p["number"]), p["kind"], p["text"]) for p in table["passages"]]
     except Exception as exc:  # checksums matched, so this is a bug or a hand-made file
         raise IndexMismatchError(f"{folder}: cannot read the index: {exc}") from exc
@@ -289,7 +325,13 @@ def load_index(folder: str | Path, corpus: Corpus, embedder: Embedder) -> Search
         raise IndexMismatchError(f"{folder}: vector size differs from the manifest")
     if chunks != chunk_entries(corpus.entries):  # cheap (no model): the table must be this FAQ's
         raise IndexMismatchError(f"{folder / PASSAGES}: passage text differs from the FAQ's (out of step)")
-    return _assemble(chunks, numbers, dense, lexical, manifest)
+    if manifest.get("classifier") and CLASSIFIER not in files:
+        raise IndexMismatchError(f"{folder / MANIFEST}: records a classifier but lists no {CLASSIFIER}")
+    if classifier is not None and (
+        classifier.n_entries != len(numbers) or classifier.weights.shape[1] != dense.dimension
+    ):
+        raise IndexMismatchError(f"{folder / CLASSIFIER}: does not fit this index (out of step)")
+    return _assemble(chunks, numbers, dense, lexical, manifest, classifier)
 
 
 def open_index(

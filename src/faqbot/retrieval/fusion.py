@@ -16,6 +16,10 @@ Two methods, both measured on the tuning cases (``faqbot eval``):
   ``"squash"`` maps it by ``b / (b + lexical_half)``, which depends on the
   corpus's size. Absolute, not per-query-max, scaling keeps scores comparable
   across queries, which the confidence needs.
+  When the index has a phrasing classifier (``classifier.py``), its probability
+  that the query means this entry adds ``w_classifier * p``, and its probability
+  that the query is outside the FAQ subtracts ``w_outside * p_outside`` from
+  every entry.
 * ``rrf``: reciprocal-rank fusion of the three rankings,
   ``sum 1 / (rrf_k + rank)``; rank-only, so it is blind to how close a match is.
 
@@ -45,6 +49,8 @@ class FusionConfig:
     lexical_norm: str = "query"  # "query" or "squash"
     lexical_half: float = 6.0  # for "squash"
     rrf_k: int = 60
+    w_classifier: float = 0.15  # x the classifier's probability of the entry
+    w_outside: float = 0.30  # x its probability that the query is outside the FAQ
     unknown_place_factor: float = 0.6  # scores x this when the query names a state the FAQ never does
 
 
@@ -69,17 +75,24 @@ def fuse(
     bm25: np.ndarray,
     config: FusionConfig,
     query_idf: float = 1.0,
+    classified: np.ndarray | None = None,
+    outside: float = 0.0,
 ) -> np.ndarray:
     """One fused score per candidate entry (arrays aligned by candidate).
 
-    ``query_idf`` is the query's total IDF (``lexical_norm="query"`` divides by it).
+    ``query_idf`` is the query's total IDF (``lexical_norm="query"`` divides by it);
+    ``classified`` the classifier's probability of each candidate and ``outside`` its
+    probability that the query is outside the FAQ (convex only; None: no classifier).
     """
     if config.method == "convex":
-        return (
+        fused = (
             config.w_question * question_sim
             + config.w_answer * answer_sim
             + config.w_lexical * scale_lexical(bm25, config, query_idf)
         )
+        if classified is not None:
+            fused = fused + config.w_classifier * classified - config.w_outside * outside
+        return fused
     if config.method == "rrf":
         total = np.zeros(len(question_sim), dtype=np.float64)
         for scores in (question_sim, answer_sim, bm25):

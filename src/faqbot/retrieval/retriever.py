@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 QUESTION, ALTERNATE, ANSWER = 0, 1, 2
 MIN_DENSE_CANDIDATES = 256
 LEXICAL_CANDIDATES = 50
+CLASSIFIER_CANDIDATES = 10
 
 
 @dataclass
@@ -32,6 +33,7 @@ class EntryScore:
     question_sim: float
     answer_sim: float
     bm25: float
+    classified: float = 0.0  # the phrasing classifier's probability (0 without one)
     passages: list[tuple[int, float]] = field(default_factory=list)  # (chunk id, cosine)
 
 
@@ -65,6 +67,11 @@ class Retriever:
         if len(bm25):
             top_lex = np.argpartition(-bm25, min(LEXICAL_CANDIDATES, len(bm25) - 1))[:LEXICAL_CANDIDATES]
             candidates.update(int(p) for p in top_lex if bm25[p] > 0)
+        classified, outside = None, 0.0
+        if idx.classifier is not None:
+            classified, outside = idx.classifier.probabilities(vector)
+            top_class = np.argsort(-classified)[:CLASSIFIER_CANDIDATES]
+            candidates.update(int(p) for p in top_class)
         positions = np.fromiter(sorted(candidates), dtype=np.int64)
         if len(positions) == 0:
             return []
@@ -93,7 +100,11 @@ class Retriever:
             np.isnan(a_best), 0.0, a_best + self.config.second_passage_share * np.nan_to_num(a_second)
         ).astype(np.float32)
         lex = bm25[positions] if len(bm25) else np.zeros(len(positions), dtype=np.float32)
-        fused = fuse(q_sim, a_sim, lex, self.config, query_idf=idx.lexical.query_idf(query))
+        p_entry = None if classified is None else classified[positions]
+        fused = fuse(
+            q_sim, a_sim, lex, self.config,
+            query_idf=idx.lexical.query_idf(query), classified=p_entry, outside=outside,
+        )
         if self.config.method == "convex":
             fused = fused * self.scope_factor(query)
 
@@ -108,6 +119,7 @@ class Retriever:
                 question_sim=float(q_sim[i]),
                 answer_sim=float(a_sim[i]),
                 bm25=float(lex[i]),
+                classified=0.0 if p_entry is None else float(p_entry[i]),
                 passages=self._best_passages(int(starts[i]), int(ends[i]), sims),
             )
             for i in order

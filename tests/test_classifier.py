@@ -1,0 +1,130 @@
+"""The phrasing classifier: training, probabilities, saving, and its place in the index."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from faqbot.corpus import corpus_from_entries
+from faqbot.index import CLASSIFIER, MANIFEST, build_index, load_index, read_manifest, save_index
+from faqbot.models import Entry
+from faqbot.retrieval.classifier import MAX_ENTRIES, PhrasingClassifier
+from faqbot import IndexMismatchError
+
+
+def _unit(rows: np.ndarray) -> np.ndarray:
+    return (rows / np.linalg.norm(rows, axis=1, keepdims=True)).astype(np.float32)
+
+
+@pytest.fixture(scope="module")
+def clusters():
+    """Three well-separated clusters of 8-d unit vectors, 6 per class, plus 'outside' ones."""
+    rng = np.random.default_rng(0)
+    centres = np.eye(8)[:4] * 3
+    x = _unit(np.vstack([centres[i] + rng.normal(size=(6, 8)) * 0.3 for i in range(3)]))
+    y = np.repeat(np.arange(3), 6)
+    outside = _unit(centres[3] + rng.normal(size=(6, 8)) * 0.3)
+    return x, y, outside, centres
+
+
+def test_probabilities_point_to_the_right_entry(clusters):
+    x, y, outside, centres = clusters
+    clf = PhrasingClassifier.train(x, y, 3)
+    for i in range(3):
+        p, p_out = clf.probabilities(_unit(centres[i : i + 1])[0])
+        assert int(np.argmax(p)) == i and p[i] > 0.5
+        assert p_out == 0.0 and np.isclose(p.sum(), 1.0)
+    assert not clf.has_outside
+
+
+def test_outside_class_takes_questions_like_its_examples(clusters):
+    x, y, outside, centres = clusters
+    clf = PhrasingClassifier.train(x, y, 3, outside)
+    assert clf.has_outside
+    p, p_out = clf.probabilities(_unit(centres[3:4])[0])
+    assert p_out > 0.5 and np.isclose(p.sum() + p_out, 1.0)
+    p, p_out = clf.probabilities(_unit(centres[1:2])[0])
+    assert int(np.argmax(p)) == 1 and p_out < 0.2
+
+
+def test_two_classes_use_both_rows(clusters):
+    """sklearn keeps one row for two classes; the classifier must still give both entries."""
+    x, y, _, centres = clusters
+    keep = y < 2
+    clf = PhrasingClassifier.train(x[keep], y[keep], 2)
+    assert clf.weights.shape[0] == 2
+    assert int(np.argmax(clf.probabilities(_unit(centres[0:1])[0])[0])) == 0
+    assert int(np.argmax(clf.probabilities(_unit(centres[1:2])[0])[0])) == 1
+
+
+def test_no_classifier_for_one_entry_or_a_huge_faq(clusters):
+    x, y, _, _ = clusters
+    assert PhrasingClassifier.train(x[:6], y[:6], 1) is None
+    assert PhrasingClassifier.train(x, y, MAX_ENTRIES + 1) is None
+
+
+def test_every_entry_needs_a_phrasing(clusters):
+    x, y, _, _ = clusters
+    with pytest.raises(ValueError, match="at least one phrasing"):
+        PhrasingClassifier.train(x[y < 2], y[y < 2], 3)
+
+
+def test_save_and_load_round_trip(tmp_path, clusters):
+    x, y, outside, centres = clusters
+    clf = PhrasingClassifier.train(x, y, 3, outside)
+    clf.save(tmp_path / "c.npz")
+    back = PhrasingClassifier.load(tmp_path / "c.npz")
+    v = _unit(centres[2:3])[0]
+    assert np.allclose(back.probabilities(v)[0], clf.probabilities(v)[0])
+    assert back.probabilities(v)[1] == pytest.approx(clf.probabilities(v)[1])
+
+
+# --- in the index, on the real model ------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def shop():
+    return corpus_from_entries(
+        [
+            Entry(1, "Do you offer refunds?", "Yes, within 30 days.", ("can I return something",)),
+            Entry(2, "How long does shipping take?", "Three to five days.", ("when will my order arrive",)),
+            Entry(3, "Do you ship abroad?", "Only within the EU.", ("international delivery",)),
+        ],
+        out_of_scope=["what is the weather tomorrow", "who won the football match", "tell me a recipe"],
+    )
+
+
+def test_index_trains_saves_and_reloads_the_classifier(tmp_path, shop, embedder):
+    built = build_index(shop, embedder)
+    assert built.classifier is not None and built.classifier.has_outside
+    assert built.manifest["classifier"] == {"classes": 4, "out_of_scope_examples": 3}
+    save_index(built, tmp_path)
+    assert CLASSIFIER in read_manifest(tmp_path)["files"]
+    loaded = load_index(tmp_path, shop, embedder)
+    v = embedder.encode_one("how many days until my parcel comes")
+    assert np.allclose(loaded.classifier.probabilities(v)[0], built.classifier.probabilities(v)[0])
+    assert int(np.argmax(loaded.classifier.probabilities(v)[0])) == 1  # entry 2, shipping time
+
+
+def test_damaged_classifier_is_refused(tmp_path, shop, embedder):
+    save_index(build_index(shop, embedder), tmp_path)
+    (tmp_path / CLASSIFIER).write_bytes(b"garbage")
+    with pytest.raises(IndexMismatchError, match="classifier.npz is damaged"):
+        load_index(tmp_path, shop, embedder)
+
+
+def test_manifest_naming_a_classifier_it_does_not_list_is_refused(tmp_path, shop, embedder):
+    import json
+
+    save_index(build_index(shop, embedder), tmp_path)
+    m = json.loads((tmp_path / MANIFEST).read_text())
+    del m["files"][CLASSIFIER]
+    (tmp_path / MANIFEST).write_text(json.dumps(m))
+    with pytest.raises(IndexMismatchError, match="classifier"):
+        load_index(tmp_path, shop, embedder)
+
+
+def test_bundled_index_has_a_classifier_with_an_outside_class(bot):
+    assert bot.index.classifier is not None and bot.index.classifier.has_outside
+    weather = bot.search("what's the weather in albuquerque tomorrow", k=1)
+    assert weather[0].score < bot.calibration.threshold

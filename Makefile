@@ -29,7 +29,7 @@ test: install           ## the whole suite
 	$(PY) -m pytest
 
 eval: install           ## quality on the held-out labelled cases, with the plot
-	$(PY) -m faqbot eval tests/data/nm_heldout2.jsonl --plot docs/eval_heldout.png
+	$(PY) -m faqbot eval tests/data/nm_heldout3.jsonl --plot docs/eval_heldout.png
 
 stackfaq: install       ## the StackFAQ benchmark
 	$(PY) benchmarks/stackfaq.py

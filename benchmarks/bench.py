@@ -948,6 +948,13 @@ def render(res: dict, args: argparse.Namespace) -> str:
             f"{s['requests']} `predict(q, api_name=\"/ask\")` calls in all; before that one client "
             f"sends {s['single_n']} calls one at a time.",
             "",
+            "Every client reuses one prebuilt TLS context (`ssl_verify=`, verification unchanged). "
+            "By default gradio_client hands `verify=True` to a new httpx client on every call, which "
+            "loads the CA bundle each time: about 37 ms of CPU per call here (the server spends about "
+            "20), so on these two shared cores the figure would mostly measure the load generator; with "
+            "the default clients this ratio was 10.0x. gradio_client also polls for its result every "
+            "50 ms, which sets a floor under the single-client latency.",
+            "",
             "| | value |",
             "|---|---|",
             f"| requests / errors | {s['requests']} / {s['errors']} |",

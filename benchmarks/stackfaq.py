@@ -86,14 +86,18 @@ def main(argv: list[str] | None = None) -> int:
     expected = [n for _, n in queries]
 
     default = bot.retriever.config
+    plain = replace(default, w_classifier=0.0, w_outside=0.0)
+    alone = replace(plain, w_question=0.0, w_answer=0.0, w_lexical=0.0)
     variants = {
-        "convex (default)": default,
+        "convex (default, with the classifier)": default,
+        "convex without the classifier": plain,
         "rrf": replace(default, method="rrf"),
-        "dense: questions only": replace(default, w_question=1.0, w_answer=0.0, w_lexical=0.0),
-        "dense: answer passages only": replace(default, w_question=0.0, w_answer=1.0, w_lexical=0.0),
-        "BM25 only (question+answer)": replace(default, w_question=0.0, w_answer=0.0, w_lexical=1.0),
+        "classifier only (trained on the 125 questions)": replace(alone, w_classifier=1.0),
+        "dense: questions only": replace(alone, w_question=1.0),
+        "dense: answer passages only": replace(alone, w_answer=1.0),
+        "BM25 only (question+answer)": replace(alone, w_lexical=1.0),
         "dense questions+answers, no BM25": replace(
-            default,
+            plain,
             w_question=default.w_question / (default.w_question + default.w_answer),
             w_answer=default.w_answer / (default.w_question + default.w_answer),
             w_lexical=0.0,
@@ -115,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({"queries": len(queries), "entries": n_entries, "results": results,
                           "published_map": PUBLISHED}, indent=2))
         return 0
-    print(f"\nStackFAQ ({n_entries} entries, {len(queries)} rephrasings, all-MiniLM-L6-v2, no training)\n")
+    print(f"\nStackFAQ ({n_entries} entries, {len(queries)} rephrasings, all-MiniLM-L6-v2, nothing trained on the rephrasings)\n")
     print("| method | P@1 | MRR (= MAP) | recall@3 |")
     print("|---|---|---|---|")
     for name, m in results.items():

@@ -87,9 +87,14 @@ def cmd_build(args: argparse.Namespace) -> int:
     bot = _bot(args, rebuild=not args.if_stale)
     m = bot.index.manifest
     counts = m.get("counts", {})
+    classifier = m.get("classifier")
+    learned = (
+        f"phrasing classifier ({classifier['out_of_scope_examples']} out-of-scope examples)"
+        if classifier else "no phrasing classifier"
+    )
     print(
         f"index of {bot.title!r}: {counts.get('entries')} entries, {counts.get('passages')} passages, "
-        f"{m.get('index_type')} index, ready in {time.perf_counter() - started:.1f}s"
+        f"{m.get('index_type')} index, {learned}, ready in {time.perf_counter() - started:.1f}s"
     )
     return 0
 

@@ -82,6 +82,15 @@ def test_user_text_is_shown_literally_never_as_html(chat):
     assert "&lt;img src=x onerror=alert\\(1\\)&gt;" == shown
 
 
+def test_a_megabyte_paste_is_echoed_and_remembered_cut(chat):
+    messages, turns, _ = chat.respond("How long does New Mexico keep my data? " * 27_000, [], [])
+    shown = _text(messages[0])
+    assert shown.startswith("How long does New Mexico") and shown.endswith(" …")
+    assert len(shown) < 1100
+    assert len(turns[0]["content"]) <= 1000  # the session keeps what the bot read
+    assert "Source: Question 9" in turns[1]["content"]
+
+
 def test_earlier_replies_keep_related_questions_as_text(chat):
     messages, turns, _ = chat.respond(RETENTION, [], [])
     offered = [o["label"] for o in messages[1]["options"]]

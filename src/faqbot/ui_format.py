@@ -14,6 +14,7 @@ from typing import Any
 
 from .formatting import escape_markdown, format_answer_markdown, to_plain_text
 from .models import Answer, Entry, Hit
+from .query import MAX_CHARS
 
 CONFIDENCE_HINT = {
     "high": "high",
@@ -23,7 +24,13 @@ CONFIDENCE_HINT = {
 
 
 def user_message(question: str) -> dict[str, Any]:
-    """The user's turn as the chat shows it: their text, literally (no HTML, no Markdown)."""
+    """The user's turn as the chat shows it: their text, literally (no HTML, no Markdown).
+
+    A paste longer than the bot reads is shown cut at the same length, with "…":
+    echoing a megabyte back would fill the page and the session for nothing.
+    """
+    if len(question) > MAX_CHARS:
+        question = question[:MAX_CHARS].rstrip() + " …"
     return {"role": "user", "content": escape_markdown(question)}
 
 
@@ -131,11 +138,13 @@ def error_message(text: str) -> dict[str, Any]:
 def history_turns(question: str, a: Answer) -> list[dict[str, str]]:
     """The raw turns the bot reads as ``history``: what was asked and what it answered.
 
-    The plain-text answer carries "Source: Question N", which the conversation
-    logic uses to spot a repeated answer.
+    The question is kept as the bot read it (``a.query``: tidied, at most
+    ``MAX_CHARS``), so a session's history stays small whatever is pasted. The
+    plain-text answer carries "Source: Question N", which the conversation logic
+    uses to spot a repeated answer.
     """
     return [
-        {"role": "user", "content": question},
+        {"role": "user", "content": a.query or question[:MAX_CHARS]},
         {"role": "assistant", "content": to_plain_text(a)},
     ]
 

@@ -393,7 +393,6 @@ def real_vectors_file() -> Path:
 
 def worker_scale(n_entries: int, mode: str, n_queries: int) -> dict:
     """Build, save, reload and query a synthetic FAQ of ``n_entries`` entries."""
-    import copy
     import dataclasses
 
     import numpy as np
@@ -404,7 +403,6 @@ def worker_scale(n_entries: int, mode: str, n_queries: int) -> dict:
     from faqbot.corpus import load_corpus
     from faqbot.embedder import shared_embedder
     from faqbot.index import build_index, open_index, save_index
-    from faqbot.retrieval import Retriever
     from faqbot.retrieval.dense import DenseSearch
     from faqbot.retrieval.retriever import MIN_DENSE_CANDIDATES
     from synthetic import make_entries, paraphrase, write_jsonl
@@ -473,9 +471,9 @@ def worker_scale(n_entries: int, mode: str, n_queries: int) -> dict:
     other_build_s = time.perf_counter() - t
     del stored
     other_index = dataclasses.replace(bot.index, dense=other)
-    other_bot = copy.copy(bot)
-    other_bot.index = other_index
-    other_bot.retriever = Retriever(other_index, bot.retriever.config)
+    other_bot = FAQBot(
+        corpus, other_index, emb, fusion=bot.retriever.config, calibration=bot.calibration
+    )
     bots = {auto_type: bot, other_type: other_bot}
     base_bot = default_bot()
 

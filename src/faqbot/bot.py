@@ -19,7 +19,7 @@ from . import conversation, smalltalk
 from .confidence import Calibration, default_calibration
 from .corpus import Corpus, load_corpus
 from .embedder import Embedder, shared_embedder
-from .errors import QuestionError
+from .followup import FollowUpReader
 from .index import SearchIndex, open_index
 from .models import Answer, Entry, Hit, Passage
 from .query import Question, prepare_question
@@ -74,7 +74,9 @@ class FAQBot:
         self.embedder = embedder
         self.retriever = Retriever(index, fusion)
         self.calibration = calibration or default_calibration(index.classifier is not None)
-        self._subject: np.ndarray | None = None  # the FAQ's common subject vector (lazy)
+        self.followups = FollowUpReader(
+            corpus, self.retriever, self.calibration, self._embed, depth=MAX_ALTERNATIVES + 2
+        )
 
     @classmethod
     def from_corpus(
@@ -133,16 +135,9 @@ class FAQBot:
         glossed = spanish.gloss(text)
         return glossed, self.embedder.encode_one(glossed)
 
-    def _rank(self, text: str, k: int | None = None) -> list[EntryScore]:
+    def _rank(self, text: str, k: int) -> list[EntryScore]:
         glossed, vector = self._embed(text)
-        return self.retriever.rank(glossed, vector, k=k if k is not None else MAX_ALTERNATIVES + 2)
-
-    def _confidence(self, ranked: list[EntryScore]) -> float:
-        """Calibrated confidence that the top entry is the right answer."""
-        if not ranked:
-            return 0.0
-        second = ranked[1].score if len(ranked) > 1 else None
-        return self.calibration.confidence(ranked[0].score, second)
+        return self.retriever.rank(glossed, vector, k=k)
 
     def _hit(self, r: EntryScore) -> Hit:
         score = self.calibration.confidence(r.score)
@@ -161,124 +156,15 @@ class FAQBot:
                 return self._accept_offer(q, offered)
             return self._smalltalk(q, kind)
         text = smalltalk.strip_greeting(q.text)
-        previous, previous_question = self._previous_turn(turns)
-
-        glossed, vector = self._embed(text)
-        reading = self._reading("alone", glossed, vector)
-        resolved = None
-        if previous_question is not None and self._may_lean_on_history(text, reading.confidence):
-            resolved, reading = self._resolve_followup(
-                text, glossed, vector, previous, previous_question, reading
-            )
+        previous, previous_question = self.followups.previous_turn(turns)
+        reading, resolved = self.followups.read(text, previous, previous_question)
         answer = self._compose(q, reading.ranked, reading.confidence)
         answer.resolved_query = resolved
         if answer.kind == "faq" and previous is not None and previous == answer.question_number:
             self._mark_repeated(answer)
         return answer
 
-    # --- conversation -------------------------------------------------------------
-
-    def _previous_turn(self, turns: list[conversation.Turn]) -> tuple[int | None, str | None]:
-        """The entry the last turn was answered with (None if none) and the last user question.
-
-        Messages that quote their source ("Source: Question 9") say it; plain-string
-        histories are re-read (their last few questions, in order, follow-ups resolved).
-        """
-        questions = [
-            smalltalk.strip_greeting(t) for t in _tidy(conversation.previous_questions(turns))
-            if smalltalk.classify(t) is None
-        ]
-        if not questions:
-            return None, None
-        if any(t.role == "assistant" and conversation.last_source_number([t]) for t in turns):
-            return conversation.last_source_number(turns), questions[0]
-        entry: int | None = None
-        previous_question: str | None = None
-        for text in reversed(questions[: conversation.MAX_HISTORY_QUESTIONS]):
-            glossed, vector = self._embed(text)
-            reading = self._reading("alone", glossed, vector)
-            if previous_question is not None and self._may_lean_on_history(text, reading.confidence):
-                _, reading = self._resolve_followup(
-                    text, glossed, vector, entry, previous_question, reading
-                )
-            entry = self._compose(
-                prepare_question(text), reading.ranked, reading.confidence
-            ).question_number
-            previous_question = text
-        last_user = next((t for t in reversed(turns) if t.role == "user"), None)
-        if last_user is not None and smalltalk.classify(last_user.content) is not None:
-            entry = None  # "thanks" after an answer: a new question is not a repeat
-        return entry, questions[0]
-
-    def _may_lean_on_history(self, text: str, confidence: float) -> bool:
-        """Follow-up shaped, or not answerable alone: worth reading with the earlier turns."""
-        return conversation.looks_like_followup(text) or confidence < self.calibration.threshold
-
-    def _resolve_followup(
-        self,
-        text: str,
-        glossed: str,
-        vector: np.ndarray,
-        previous: int | None,
-        previous_question: str,
-        alone: conversation.Reading,
-    ) -> tuple[str | None, conversation.Reading]:
-        """Read a follow-up alone, with the FAQ's subject, and with the previous entry; pick one.
-
-        ``glossed``/``vector`` are the follow-up as searched and ``alone`` its own reading
-        (already computed by the caller). Returns (how it was read, for
-        ``Answer.resolved_query``; the chosen reading).
-        """
-        context_text = self.entry(previous).question if previous is not None else previous_question
-        subject_vector = conversation.mix(
-            vector, self._subject_vector(), conversation.SUBJECT_WEIGHT
-        )
-        subject = self._reading("subject", glossed, subject_vector)
-        content_free = conversation.is_content_free(text)
-        if content_free and previous is not None:
-            # "which ones?": the last answer again, with its neighbours as related questions
-            ranked_previous = self._rank(context_text)
-            context = conversation.Reading(
-                "context", ranked_previous, self._confidence(ranked_previous)
-            )
-        else:
-            context_vector = conversation.mix(
-                vector,
-                self.embedder.encode_one(spanish.gloss(context_text)),
-                conversation.CONTEXT_WEIGHT,
-            )
-            context = self._reading("context", glossed, context_vector)
-        chosen = conversation.choose_reading(
-            alone,
-            subject,
-            context,
-            content_free=content_free,
-            unknown_words=self._has_unknown_words(glossed),
-            threshold=self.calibration.threshold,
-        )
-        if chosen.name == "subject":
-            resolved = f"{text} (about: {self.title})"
-        elif chosen.name == "context":
-            resolved = f"{text} (following up on: {context_text})"
-        else:
-            resolved = None
-        return resolved, chosen
-
-    def _reading(self, name: str, text: str, vector: np.ndarray) -> conversation.Reading:
-        ranked = self.retriever.rank(text, vector, k=MAX_ALTERNATIVES + 2)
-        return conversation.Reading(name, ranked, self._confidence(ranked))
-
-    def _has_unknown_words(self, text: str) -> bool:
-        """Does the message use a content word that appears nowhere in the FAQ?"""
-        return any(not self.index.lexical.knows(w) for w in conversation.content_words(text))
-
-    def _subject_vector(self) -> np.ndarray:
-        """The FAQ's common subject: the mean of its question vectors (computed once)."""
-        if self._subject is None:
-            ids = np.nonzero(np.asarray(self.index.chunk_kind) == 0)[0]
-            mean = self.index.dense.vectors(ids).mean(axis=0)
-            self._subject = (mean / max(float(np.linalg.norm(mean)), 1e-9)).astype(np.float32)
-        return self._subject
+    # --- what to say -------------------------------------------------------------
 
     def _mark_repeated(self, answer: Answer) -> None:
         """Same entry as the last answer: say so, and point at the related questions."""
@@ -292,8 +178,8 @@ class FAQBot:
     def _accept_offer(self, q: Question, number: int) -> Answer:
         """A "yes" to "Did you mean N?": answer entry N."""
         question = self.entry(number).question
-        ranked = self._rank(question)
-        answer = self._compose(prepare_question(question), ranked, self._confidence(ranked))
+        reading = self.followups.read_alone(question)
+        answer = self._compose(prepare_question(question), reading.ranked, reading.confidence)
         answer.query = q.text
         answer.resolved_query = question
         return answer
@@ -355,17 +241,6 @@ class FAQBot:
             query=q.text,
             notice=q.notice,
         )
-
-
-def _tidy(texts: list[str]) -> list[str]:
-    """Earlier questions tidied (and cut) like a new one; ones that are not questions dropped."""
-    out = []
-    for text in texts:
-        try:
-            out.append(prepare_question(text).text)
-        except QuestionError:
-            continue
-    return out
 
 
 def _join(a: str | None, b: str) -> str:

@@ -1,0 +1,183 @@
+"""FollowUpReader: reads a question in the light of the conversation so far.
+
+``conversation.py`` holds the rules: what a history says, what a follow-up looks
+like, which reading wins. This class runs them against the index. It finds the
+entry the last turn was answered with (quoted in the reply, or found by re-reading
+a plain-string history), and reads a follow-up three ways (alone, with the FAQ's
+subject, with the previous entry) before ``conversation.choose_reading`` picks one.
+``FAQBot`` then only decides what to say about the chosen reading.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+
+from . import conversation, smalltalk
+from .confidence import Calibration
+from .corpus import Corpus
+from .errors import QuestionError
+from .query import prepare_question
+from .retrieval import EntryScore, Retriever
+
+Embed = Callable[[str], tuple[str, np.ndarray]]  # text -> (text as searched, unit vector)
+
+
+class FollowUpReader:
+    """Readings of a question for one corpus, retriever and calibration."""
+
+    def __init__(
+        self,
+        corpus: Corpus,
+        retriever: Retriever,
+        calibration: Calibration,
+        embed: Embed,
+        depth: int,
+    ):
+        self.corpus = corpus
+        self.retriever = retriever
+        self.calibration = calibration
+        self.embed = embed
+        self.depth = depth  # entries ranked per reading
+        self._subject: np.ndarray | None = None  # the FAQ's common subject vector (lazy)
+
+    # --- one question -------------------------------------------------------------
+
+    def read_alone(self, text: str) -> conversation.Reading:
+        """The question as typed, without the conversation."""
+        glossed, vector = self.embed(text)
+        return self._reading("alone", glossed, vector)
+
+    def read(
+        self, text: str, previous: int | None, previous_question: str | None
+    ) -> tuple[conversation.Reading, str | None]:
+        """The reading to answer ``text`` with, and how it was resolved (None: read alone).
+
+        ``previous`` is the entry the last turn was answered with (None if none) and
+        ``previous_question`` the last user question (None: no conversation yet).
+        """
+        glossed, vector = self.embed(text)
+        alone = self._reading("alone", glossed, vector)
+        if previous_question is None or not self._may_lean_on_history(text, alone.confidence):
+            return alone, None
+        return self._resolve(text, glossed, vector, previous, previous_question, alone)
+
+    # --- the conversation so far --------------------------------------------------
+
+    def previous_turn(self, turns: list[conversation.Turn]) -> tuple[int | None, str | None]:
+        """The entry the last turn was answered with (None if none) and the last user question.
+
+        Messages that quote their source ("Source: Question 9") say it; plain-string
+        histories are re-read (their last few questions, in order, follow-ups resolved).
+        """
+        questions = [
+            smalltalk.strip_greeting(t) for t in _tidy(conversation.previous_questions(turns))
+            if smalltalk.classify(t) is None
+        ]
+        if not questions:
+            return None, None
+        if any(t.role == "assistant" and conversation.last_source_number([t]) for t in turns):
+            return conversation.last_source_number(turns), questions[0]
+        entry: int | None = None
+        previous_question: str | None = None
+        for text in reversed(questions[: conversation.MAX_HISTORY_QUESTIONS]):
+            reading, _ = self.read(text, entry, previous_question)
+            entry = self._answered(reading)
+            previous_question = text
+        last_user = next((t for t in reversed(turns) if t.role == "user"), None)
+        if last_user is not None and smalltalk.classify(last_user.content) is not None:
+            entry = None  # "thanks" after an answer: a new question is not a repeat
+        return entry, questions[0]
+
+    # --- the pieces ---------------------------------------------------------------
+
+    def _may_lean_on_history(self, text: str, confidence: float) -> bool:
+        """Follow-up shaped, or not answerable alone: worth reading with the earlier turns."""
+        return conversation.looks_like_followup(text) or confidence < self.calibration.threshold
+
+    def _resolve(
+        self,
+        text: str,
+        glossed: str,
+        vector: np.ndarray,
+        previous: int | None,
+        previous_question: str,
+        alone: conversation.Reading,
+    ) -> tuple[conversation.Reading, str | None]:
+        """Read a follow-up with the FAQ's subject and with the previous entry; pick a reading.
+
+        ``glossed``/``vector`` are the follow-up as searched and ``alone`` its own reading.
+        """
+        context_text = (
+            self.corpus.by_number[previous].question if previous is not None else previous_question
+        )
+        subject_vector = conversation.mix(
+            vector, self._subject_vector(), conversation.SUBJECT_WEIGHT
+        )
+        subject = self._reading("subject", glossed, subject_vector)
+        content_free = conversation.is_content_free(text)
+        if content_free and previous is not None:
+            # "which ones?": the last answer again, with its neighbours as related questions
+            context = self.read_alone(context_text)
+            context = conversation.Reading("context", context.ranked, context.confidence)
+        else:
+            context_vector = conversation.mix(
+                vector, self.embed(context_text)[1], conversation.CONTEXT_WEIGHT
+            )
+            context = self._reading("context", glossed, context_vector)
+        chosen = conversation.choose_reading(
+            alone,
+            subject,
+            context,
+            content_free=content_free,
+            unknown_words=self._has_unknown_words(glossed),
+            threshold=self.calibration.threshold,
+        )
+        if chosen.name == "subject":
+            return chosen, f"{text} (about: {self.corpus.title})"
+        if chosen.name == "context":
+            return chosen, f"{text} (following up on: {context_text})"
+        return chosen, None
+
+    def _reading(self, name: str, text: str, vector: np.ndarray) -> conversation.Reading:
+        ranked = self.retriever.rank(text, vector, k=self.depth)
+        return conversation.Reading(name, ranked, self.confidence(ranked))
+
+    def confidence(self, ranked: list[EntryScore]) -> float:
+        """Calibrated confidence that the top entry of a ranking is the right answer."""
+        if not ranked:
+            return 0.0
+        second = ranked[1].score if len(ranked) > 1 else None
+        return self.calibration.confidence(ranked[0].score, second)
+
+    def _answered(self, reading: conversation.Reading) -> int | None:
+        """The entry the bot answers a reading with (None: it declines)."""
+        if not reading.ranked or reading.confidence < self.calibration.threshold:
+            return None
+        return reading.top
+
+    def _has_unknown_words(self, text: str) -> bool:
+        """Does the message use a content word that appears nowhere in the FAQ?"""
+        lexical = self.retriever.index.lexical
+        return any(not lexical.knows(w) for w in conversation.content_words(text))
+
+    def _subject_vector(self) -> np.ndarray:
+        """The FAQ's common subject: the mean of its question vectors (computed once)."""
+        if self._subject is None:
+            index = self.retriever.index
+            ids = np.nonzero(np.asarray(index.chunk_kind) == 0)[0]
+            mean = index.dense.vectors(ids).mean(axis=0)
+            self._subject = (mean / max(float(np.linalg.norm(mean)), 1e-9)).astype(np.float32)
+        return self._subject
+
+
+def _tidy(texts: list[str]) -> list[str]:
+    """Earlier questions tidied (and cut) like a new one; ones that are not questions dropped."""
+    out = []
+    for text in texts:
+        try:
+            out.append(prepare_question(text).text)
+        except QuestionError:
+            continue
+    return out

@@ -3,9 +3,10 @@
 Like the intent classifier of Rasa or Dialogflow: a logistic regression over the
 sentence vectors of every entry's question and alternates (one class per entry),
 plus, when the FAQ gives examples of questions it does not answer
-(``faq.out-of-scope.json``), one "outside" class. It is trained at build time in
-well under a second for a FAQ of hundreds of entries and stored with the index;
-at query time it is one small matrix product.
+(``faq.out-of-scope.json``), one "outside" class. It is trained at build time
+(about half a second for the bundled FAQ; a 1,000-entry build took about a second
+longer with it) and stored with the index; at query time it is one small matrix
+product.
 
 Nearest-phrasing similarity asks "which phrasing is this closest to?"; the
 classifier asks "which words set this entry apart from the others?" ("required"

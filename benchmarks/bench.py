@@ -24,6 +24,7 @@ cold and memory is measured per process. Temporary corpora and indexes live in
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import platform
@@ -571,15 +572,16 @@ def gradio_client(url: str):
     ~20 ms the server spends. On the same two cores that would mostly measure the load
     generator. One prebuilt context (verification unchanged) is reused for every call.
     """
-    import ssl
-
     from gradio_client import Client
 
-    return Client(url, verbose=False, ssl_verify=_TLS_CONTEXT.setdefault(
-        "ctx", ssl.create_default_context()))
+    return Client(url, verbose=False, ssl_verify=_tls_context())
 
 
-_TLS_CONTEXT: dict = {}
+@functools.lru_cache(maxsize=1)
+def _tls_context():
+    import ssl
+
+    return ssl.create_default_context()
 
 
 def section_server(total: int, clients: int, single: int) -> dict:

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from faqbot import Answer, CorpusError, FAQBot, QuestionError, load_corpus
+from faqbot import Answer, FAQBot, QuestionError
 from faqbot.formatting import to_markdown, to_plain_text
 from faqbot.query import MAX_CHARS
 
@@ -224,31 +224,6 @@ def test_cli_reader_that_goes_away_is_not_a_traceback():
 
 
 # --- FAQ source files -------------------------------------------------------------
-
-BAD_SOURCES = [
-    ("latin1.txt", "1. ¿Qué datos?\nLos datos del año.\n".encode("latin-1"), "not valid UTF-8", 1),
-    ("late-bad-byte.txt", b"1. Question one?\nAnswer one.\n2. Question two?\nAnswer \xc3\x28 two.\n", "not valid UTF-8", 4),
-    ("binary.txt", b"1. Q?\nA\x00\x01\x02\n", "NUL byte", 2),
-    ("utf16.txt", "1. Question?\nAnswer.\n".encode("utf-16"), "not valid UTF-8", 1),
-    ("empty.txt", b"", "no FAQ entries", None),
-    ("blank.txt", b"   \n\n\t\n", "no FAQ entries", None),
-    ("bad.json", b'[{"question": "Q?", "answer": "A"},\n {"question": "Q2?", "answer": "\xff"}]', "not valid UTF-8", 2),
-    ("bad.jsonl", b'{"question": "Q?", "answer": "A"}\n{"question": \x00}\n', "NUL byte", 2),
-    ("bad.csv", b"question,answer\nQ?,A\n\xfe\xff,B\n", "not valid UTF-8", 3),
-]
-
-
-@pytest.mark.parametrize("name,content,message,line", BAD_SOURCES, ids=[b[0] for b in BAD_SOURCES])
-def test_bad_corpus_files_are_refused_naming_file_and_line(tmp_path, name, content, message, line):
-    path = tmp_path / name
-    path.write_bytes(content)
-    with pytest.raises(CorpusError) as info:
-        load_corpus(path)
-    text = str(info.value)
-    assert name in text and message in text
-    if line is not None:
-        assert f"line {line}" in text
-
 
 def test_cli_bad_corpus_is_one_line_naming_the_file(tmp_path):
     path = tmp_path / "faq.txt"

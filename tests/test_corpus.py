@@ -143,11 +143,20 @@ def test_malformed_out_of_scope_sidecar_names_the_file(tmp_path, content):
         ("nocol.csv", "question,reply\nA?,a\n", "missing: answer", 1),
         ("dup.csv", "number,question,answer\n1,A?,a\n1,B?,b\n", "duplicate question number 1", 3),
         ("badnum.csv", "number,question,answer\nx,A?,a\n", "whole number", 2),
+        # bytes that are not UTF-8 text, in every format
+        ("latin1.txt", "1. ¿Qué datos?\nLos datos del año.\n".encode("latin-1"), "not valid UTF-8", 1),
+        ("late-bad-byte.txt", b"1. Question one?\nAnswer one.\n2. Question two?\nAnswer \xc3\x28 two.\n", "not valid UTF-8", 4),
+        ("binary.txt", b"1. Q?\nA\x00\x01\x02\n", "NUL byte", 2),
+        ("utf16.txt", "1. Question?\nAnswer.\n".encode("utf-16"), "not valid UTF-8", 1),
+        ("blank.txt", b"   \n\n\t\n", "no FAQ entries", None),
+        ("bad.json", b'[{"question": "Q?", "answer": "A"},\n {"question": "Q2?", "answer": "\xff"}]', "not valid UTF-8", 2),
+        ("bad.jsonl", b'{"question": "Q?", "answer": "A"}\n{"question": \x00}\n', "NUL byte", 2),
+        ("bad.csv", b"question,answer\nQ?,A\n\xfe\xff,B\n", "not valid UTF-8", 3),
     ],
 )
 def test_malformed_files_are_refused_naming_file_and_line(tmp_path, name, content, message, line):
     src = tmp_path / name
-    src.write_text(content, encoding="utf-8")
+    src.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
     with pytest.raises(CorpusError) as info:
         load_corpus(src)
     text = str(info.value)

@@ -117,15 +117,13 @@ class FollowUpReader:
         )
         subject = self._reading("subject", glossed, subject_vector)
         content_free = conversation.is_content_free(text)
+        context_glossed, context_vector = self.embed(context_text)
         if content_free and previous is not None:
             # "which ones?": the last answer again, with its neighbours as related questions
-            context = self.read_alone(context_text)
-            context = conversation.Reading("context", context.ranked, context.confidence)
+            context = self._reading("context", context_glossed, context_vector)
         else:
-            context_vector = conversation.mix(
-                vector, self.embed(context_text)[1], conversation.CONTEXT_WEIGHT
-            )
-            context = self._reading("context", glossed, context_vector)
+            mixed = conversation.mix(vector, context_vector, conversation.CONTEXT_WEIGHT)
+            context = self._reading("context", glossed, mixed)
         chosen = conversation.choose_reading(
             alone,
             subject,

@@ -113,7 +113,8 @@ def build_index(
         raise ValueError(f"{len(vectors)} vectors given for {len(chunks)} passages")
     dense = DenseSearch.build(vectors, index_type)
     lexical = LexicalSearch.build([entry_document(e) for e in corpus.entries])
-    classifier = _train_classifier(corpus, chunks, vectors, embedder)
+    index = _assemble(chunks, [e.number for e in corpus.entries], dense, lexical, {})
+    index.classifier = _train_classifier(index, vectors, corpus.out_of_scope, embedder)
     manifest = expected_manifest(corpus, embedder)
     manifest.update(
         {
@@ -126,30 +127,27 @@ def build_index(
             "counts": {"entries": len(corpus.entries), "passages": len(chunks)},
             "index_type": dense.index_type,
             "metric": "inner product of unit vectors (cosine)",
-            "classifier": None if classifier is None else {
-                "classes": len(classifier.bias),
+            "classifier": None if index.classifier is None else {
+                "classes": len(index.classifier.bias),
                 "out_of_scope_examples": len(corpus.out_of_scope),
             },
             "build_seconds": round(time.perf_counter() - started, 3),
         }
     )
-    return _assemble(
-        chunks, [e.number for e in corpus.entries], dense, lexical, manifest, classifier
-    )
+    index.manifest = manifest
+    return index
 
 
 def _train_classifier(
-    corpus: Corpus, chunks: list[Chunk], vectors: np.ndarray, embedder: Embedder
+    index: SearchIndex, vectors: np.ndarray, out_of_scope: tuple[str, ...], embedder: Embedder
 ) -> PhrasingClassifier | None:
     """The phrasing classifier: entries' question/alternate vectors, plus out-of-scope examples."""
-    n = len(corpus.entries)
-    if n > MAX_CLASSIFIER_ENTRIES:
-        return None
-    position = {e.number: i for i, e in enumerate(corpus.entries)}
-    phrasing = [i for i, c in enumerate(chunks) if c.kind != "answer"]
-    outside = embedder.encode(list(corpus.out_of_scope)) if corpus.out_of_scope else None
+    if index.n_entries > MAX_CLASSIFIER_ENTRIES:
+        return None  # checked here too, so a huge FAQ's examples are not even encoded
+    phrasing = index.chunk_kind != _KIND_CODES["answer"]
+    outside = embedder.encode(list(out_of_scope)) if out_of_scope else None
     return PhrasingClassifier.train(
-        vectors[phrasing], np.array([position[chunks[i].number] for i in phrasing]), n, outside
+        vectors[phrasing], index.chunk_entry[phrasing], index.n_entries, outside
     )
 
 

@@ -33,7 +33,6 @@ class EntryScore:
     question_sim: float
     answer_sim: float
     bm25: float
-    classified: float = 0.0  # the phrasing classifier's probability (0 without one)
     passages: list[tuple[int, float]] = field(default_factory=list)  # (chunk id, cosine)
 
 
@@ -119,7 +118,6 @@ class Retriever:
                 question_sim=float(q_sim[i]),
                 answer_sim=float(a_sim[i]),
                 bm25=float(lex[i]),
-                classified=0.0 if p_entry is None else float(p_entry[i]),
                 passages=self._best_passages(int(starts[i]), int(ends[i]), sims),
             )
             for i in order

@@ -8,7 +8,9 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: install index run test bench eval stackfaq clean
+FAST := not browser and not server and not slow
+
+.PHONY: install index run test check lint format types test-fast bench eval stackfaq clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,6 +30,22 @@ run: index              ## the web chat on http://127.0.0.1:7860
 test: install           ## the whole suite
 	$(PY) -m pytest
 
+check: lint types test-fast  ## the fast inner loop: lint, format check, types, fast tests
+
+lint: install
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff format --check src tests benchmarks
+
+format: install         ## rewrite files in the project's format
+	$(VENV)/bin/ruff check --fix src tests benchmarks
+	$(VENV)/bin/ruff format src tests benchmarks
+
+types: install
+	$(VENV)/bin/mypy
+
+test-fast: install      ## unit tests with a fake embedder: no browser, no server, no slow gates
+	$(PY) -m pytest -q -m "$(FAST)"
+
 eval: install           ## quality on the held-out labelled cases, with the plot
 	$(PY) -m faqbot eval tests/data/nm_heldout3.jsonl --plot docs/eval_heldout.png
 
@@ -35,7 +53,7 @@ stackfaq: install       ## the StackFAQ benchmark
 	$(PY) benchmarks/stackfaq.py
 
 bench: install          ## speed and scale benchmarks -> benchmarks/RESULTS.md
-	$(PY) benchmarks/bench.py
+	$(PY) -m benchmarks
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -38,7 +38,7 @@ import sys
 import threading
 import time
 import urllib.request
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -192,9 +192,9 @@ def log(msg: str) -> None:
 def worker_warm() -> dict:
     """ask() vs bare model.encode() on the same 200 questions, interleaved."""
     import torch
+    from faqbot.embedder import batch_threads
 
     from faqbot import ask, default_bot
-    from faqbot.embedder import batch_threads
 
     bot = default_bot()
     model = bot.embedder.model
@@ -269,10 +269,11 @@ def worker_stages(corpus: str, index: str, question: str) -> dict:
         laps.append((name, now - started))
         started = now
 
+    from faqbot.embedder import Embedder, locate_model
+
     import faqbot.cli  # noqa: F401  (what the console script imports)
     from faqbot.bot import FAQBot
     from faqbot.corpus import load_corpus
-    from faqbot.embedder import Embedder, locate_model
     from faqbot.index import open_index
 
     lap("import faqbot (numpy, faiss, bm25s)")
@@ -397,16 +398,16 @@ def worker_scale(n_entries: int, mode: str, n_queries: int) -> dict:
     import dataclasses
 
     import numpy as np
+    from faqbot.embedder import shared_embedder
+    from synthetic import make_entries, paraphrase, write_jsonl
 
     from faqbot import default_bot
     from faqbot.bot import FAQBot
     from faqbot.chunking import chunk_entries
     from faqbot.corpus import load_corpus
-    from faqbot.embedder import shared_embedder
     from faqbot.index import build_index, open_index, save_index
     from faqbot.retrieval.dense import DenseSearch
     from faqbot.retrieval.retriever import MIN_DENSE_CANDIDATES
-    from synthetic import make_entries, paraphrase, write_jsonl
 
     WORK.mkdir(parents=True, exist_ok=True)
     corpus_path = write_jsonl(make_entries(n_entries), WORK / f"faq_{n_entries}.jsonl")
@@ -1031,7 +1032,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [500, 2_000, 20_000] if args.quick else [1_000, 10_000, 100_000]
     big_real = max(s for s in sizes if s <= 10_000)
     started = time.perf_counter()
-    res: dict = {"machine": machine(), "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
+    res: dict = {"machine": machine(), "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")}
     load_max = [res["machine"]["load_start"][0]]
     stop = threading.Event()
 

@@ -1,6 +1,7 @@
 """Shared fixtures: the real model and the default bot are loaded once per test session.
 
-Helpers for other areas add their fixtures below (append only; edit in place).
+``fake_embedder`` (``fakes.HashEmbedder``) stands in for the model wherever the
+model itself is not under test, so those tests run in milliseconds.
 """
 
 from __future__ import annotations
@@ -20,12 +21,20 @@ DEFAULT_CORPUS = ROOT / "corpus" / "new-mexico-benefits-data-ice.txt"
 
 @pytest.fixture(scope="session")
 def embedder():
-    """The real all-MiniLM-L6-v2, loaded once."""
-    from faqbot.embedder import shared_embedder
+    """The real default model, loaded once."""
+    from faqbot.embedders import shared_embedder
 
     emb = shared_embedder()
-    emb.model  # load now, so the first test does not pay for it
+    emb.warm()  # load now, so the first test does not pay for it
     return emb
+
+
+@pytest.fixture()
+def fake_embedder():
+    """An instant, deterministic stand-in for the model (hashed words)."""
+    from fakes import HashEmbedder
+
+    return HashEmbedder()
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ import threading
 import pytest
 
 import faqbot
-from faqbot import Answer, FAQBot, Hit, Passage, QuestionError, ask
+from faqbot import Answer, FAQBot, Hit, Passage, QuestionError, ask, render
 
 
 def test_retention_question_is_answered_from_question_9(bot):
@@ -29,13 +29,23 @@ def test_uncovered_question_is_declined_with_closest_questions(bot):
     assert a.declined and a.kind == "declined"
     assert a.question_number is None and a.question is None
     assert "does not seem to cover" in a.answer
-    assert a.alternatives and all(h.question in a.answer for h in a.alternatives)
+    shown = render.plain_text(a)  # suggestions are data, listed by the renderers
+    assert a.alternatives and all(h.question in shown for h in a.alternatives)
 
 
 def test_to_dict_is_json_ready_and_complete(bot):
     d = ask("can I see or fix the data they shared about me?").to_dict()
     json.dumps(d)
-    for key in ("question_number", "question", "answer", "score", "kind", "declined", "passages", "alternatives"):
+    for key in (
+        "question_number",
+        "question",
+        "answer",
+        "score",
+        "kind",
+        "declined",
+        "passages",
+        "alternatives",
+    ):
         assert key in d
     assert d["question_number"] == 10
 
@@ -62,7 +72,12 @@ def test_huge_question_is_truncated_and_answered(bot):
 
 
 @pytest.mark.parametrize(
-    "q", ["¿Cuánto tiempo guardan mis datos?", "how long do they keep my data 🙏", "data\x00\x07 kept\u202e how long"]
+    "q",
+    [
+        "¿Cuánto tiempo guardan mis datos?",
+        "how long do they keep my data 🙏",
+        "data\x00\x07 kept\u202e how long",
+    ],
 )
 def test_non_ascii_emoji_and_control_characters_are_accepted(bot, q):
     a = ask(q)
@@ -90,7 +105,9 @@ def test_ask_is_thread_safe_and_shares_one_bot(bot):
         except Exception as exc:  # noqa: BLE001 - collected for the assertion
             errors.append(exc)
 
-    threads = [threading.Thread(target=worker, args=("how long do they keep benefits data?",)) for _ in range(8)]
+    threads = [
+        threading.Thread(target=worker, args=("how long do they keep benefits data?",)) for _ in range(8)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -103,8 +120,11 @@ def _write_jsonl(path):
     rows = [
         {"question": "How do I reset my password?", "answer": "Click 'Forgot password' on the sign-in page."},
         {"question": "Where is your office?", "answer": "At 12 Main Street, second floor."},
-        {"question": "Do you offer refunds?", "answer": "Yes, within 30 days of purchase.",
-         "alternates": ["can I get my money back?"]},
+        {
+            "question": "Do you offer refunds?",
+            "answer": "Yes, within 30 days of purchase.",
+            "alternates": ["can I get my money back?"],
+        },
     ]
     path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
 
@@ -125,7 +145,7 @@ def test_from_corpus_on_csv_defaults_index_beside_the_file(tmp_path, embedder):
     src.write_text(
         "number,question,answer\n"
         "1,What are your opening hours?,We are open 8am to 6pm Monday to Friday.\n"
-        "2,Do I need an appointment?,\"Walk-ins are welcome, but appointments are seen first.\"\n",
+        '2,Do I need an appointment?,"Walk-ins are welcome, but appointments are seen first."\n',
         encoding="utf-8",
     )
     b = FAQBot.from_corpus(src)

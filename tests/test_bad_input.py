@@ -19,8 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from faqbot import Answer, FAQBot, QuestionError
-from faqbot.formatting import to_markdown, to_plain_text
-from faqbot.query import MAX_CHARS
+from faqbot.limits import MAX_QUESTION_CHARS as MAX_CHARS
+from faqbot.render import markdown as to_markdown
+from faqbot.render import plain_text as to_plain_text
 
 ROOT = Path(__file__).resolve().parents[1]
 FAQBOT = [sys.executable, "-m", "faqbot"]
@@ -90,8 +91,26 @@ def test_ask_refuses_non_questions_with_a_clear_value_error(bot, bad):
 
 @pytest.mark.parametrize(
     "question",
-    [HTML_JS, MARKDOWN, RTL, BIDI_OVERRIDE, EMOJI, CONTROL, "how long is \udcff\udcfe my data kept?", b"how long is my data \xff kept?"],
-    ids=["html-js", "markdown", "rtl", "bidi-override", "emoji", "control", "lone-surrogates", "invalid-utf8-bytes"],
+    [
+        HTML_JS,
+        MARKDOWN,
+        RTL,
+        BIDI_OVERRIDE,
+        EMOJI,
+        CONTROL,
+        "how long is \udcff\udcfe my data kept?",
+        b"how long is my data \xff kept?",
+    ],
+    ids=[
+        "html-js",
+        "markdown",
+        "rtl",
+        "bidi-override",
+        "emoji",
+        "control",
+        "lone-surrogates",
+        "invalid-utf8-bytes",
+    ],
 )
 def test_hostile_text_gets_a_normal_answer_or_decline(bot, question):
     a = bot.ask(question)
@@ -114,7 +133,10 @@ def test_user_html_never_reaches_the_markdown_shown_to_people(bot):
 def test_a_megabyte_question_is_cut_to_what_the_model_reads_and_says_so(bot):
     a = bot.ask(MEGABYTE_OF_TEXT)
     assert_well_formed(a, bot)
-    assert a.notice == f"Your question was {len(MEGABYTE_OF_TEXT):,} characters long; only the first {MAX_CHARS:,} were read."
+    assert (
+        a.notice
+        == f"Your question was {len(MEGABYTE_OF_TEXT):,} characters long; only the first {MAX_CHARS:,} were read."
+    )
     assert a.notice in to_plain_text(a) and "only the first" in to_markdown(a)
 
 
@@ -131,7 +153,15 @@ def test_a_question_after_a_page_of_blank_lines_is_read_not_called_empty(bot):
 
 
 def test_bad_history_turns_do_not_break_an_answer(bot):
-    history = [None, 42, {"role": "user"}, {"content": "\x00"}, "", "x" * 100_000, {"role": "assistant", "content": ["x"]}]
+    history = [
+        None,
+        42,
+        {"role": "user"},
+        {"content": "\x00"},
+        "",
+        "x" * 100_000,
+        {"role": "assistant", "content": ["x"]},
+    ]
     a = bot.ask("how long do they keep it?", history=history)
     assert_well_formed(a, bot)
 
@@ -145,8 +175,13 @@ def test_bad_history_turns_do_not_break_an_answer(bot):
 @given(
     st.one_of(
         st.text(max_size=300),
-        st.text(alphabet=st.characters(codec="utf-8", categories=["Cc", "Cf", "Zs", "Zl", "Zp", "So", "Mn"]), max_size=200),
-        st.text(alphabet=st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF), max_size=20).map(lambda s: "data " + s),
+        st.text(
+            alphabet=st.characters(codec="utf-8", categories=["Cc", "Cf", "Zs", "Zl", "Zp", "So", "Mn"]),
+            max_size=200,
+        ),
+        st.text(alphabet=st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF), max_size=20).map(
+            lambda s: "data " + s
+        ),
         st.binary(max_size=200),
         st.builds(lambda a, n: a * n, st.text(min_size=1, max_size=5), st.integers(1, 3000)),
     )
@@ -165,9 +200,7 @@ def test_any_string_gives_a_well_formed_answer_or_value_error(bot, text):
 
 def run_cli(*args: str | bytes, env: dict | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     full_env = dict(os.environ, HF_HUB_OFFLINE="1", **(env or {}))
-    return subprocess.run(
-        [*FAQBOT, *args], cwd=cwd, capture_output=True, timeout=HANG_GUARD, env=full_env
-    )
+    return subprocess.run([*FAQBOT, *args], cwd=cwd, capture_output=True, timeout=HANG_GUARD, env=full_env)
 
 
 def assert_one_line_error(r: subprocess.CompletedProcess, status: int = 2) -> str:
@@ -178,7 +211,9 @@ def assert_one_line_error(r: subprocess.CompletedProcess, status: int = 2) -> st
 
 
 @pytest.mark.parametrize(
-    "bad", ["\t\n", "\x01\x02\x1b", "?!", b"\xff\xfe\xfd", "\u200b\ufeff"], ids=["ws", "ctrl", "punct", "bad-utf8-only", "zero-width"]
+    "bad",
+    ["\t\n", "\x01\x02\x1b", "?!", b"\xff\xfe\xfd", "\u200b\ufeff"],
+    ids=["ws", "ctrl", "punct", "bad-utf8-only", "zero-width"],
 )
 def test_cli_refuses_empty_questions_before_loading_the_model(bad):
     err = assert_one_line_error(run_cli("ask", bad))
@@ -225,6 +260,7 @@ def test_cli_reader_that_goes_away_is_not_a_traceback():
 
 # --- FAQ source files -------------------------------------------------------------
 
+
 def test_cli_bad_corpus_is_one_line_naming_the_file(tmp_path):
     path = tmp_path / "faq.txt"
     path.write_bytes(b"1. Question?\nAnswer \xff.\n")
@@ -243,8 +279,14 @@ def test_hostile_corpus_text_is_escaped_when_rendered(tmp_path, embedder):
     """A FAQ whose answers carry HTML/JS and Markdown is quoted as text, never as markup."""
     src = tmp_path / "evil.jsonl"
     rows = [
-        {"question": "What is the <b>office</b> address?", "answer": '<script>alert("x")</script> 1 Main St. [click](javascript:alert(1))'},
-        {"question": "When are you open?", "answer": "<img src=x onerror=alert(1)> Monday to Friday, 9 to 5."},
+        {
+            "question": "What is the <b>office</b> address?",
+            "answer": '<script>alert("x")</script> 1 Main St. [click](javascript:alert(1))',
+        },
+        {
+            "question": "When are you open?",
+            "answer": "<img src=x onerror=alert(1)> Monday to Friday, 9 to 5.",
+        },
     ]
     src.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
     bot = FAQBot.from_corpus(src, in_memory=True)

@@ -36,9 +36,7 @@ def test_three_turn_conversation_with_followups(chromium, ui_server, tmp_path):
         base = ui_server.url.rstrip("/")
         page.route(
             "**/*",
-            lambda r: (
-                r.continue_() if r.request.url.startswith((base, "data:", "blob:")) else r.abort()
-            ),
+            lambda r: r.continue_() if r.request.url.startswith((base, "data:", "blob:")) else r.abort(),
         )
         page.goto(ui_server.url)
         page.wait_for_selector("#faq-input textarea")

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from faqbot import IndexMismatchError
 from faqbot.corpus import corpus_from_entries
 from faqbot.index import CLASSIFIER, MANIFEST, build_index, load_index, read_manifest, save_index
 from faqbot.models import Entry
 from faqbot.retrieval.classifier import MAX_ENTRIES, PhrasingClassifier
-from faqbot import IndexMismatchError
 
 
 def _unit(rows: np.ndarray) -> np.ndarray:

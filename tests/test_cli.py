@@ -58,7 +58,9 @@ def test_malformed_corpus_exits_2_naming_file_and_line(tmp_path):
 
 def test_build_and_ask_another_corpus(tmp_path):
     src = tmp_path / "pets.csv"
-    src.write_text("question,answer\nCan I bring my dog?,Dogs on a leash are welcome.\nIs there a fee?,No fee.\n")
+    src.write_text(
+        "question,answer\nCan I bring my dog?,Dogs on a leash are welcome.\nIs there a fee?,No fee.\n"
+    )
     r = run("build", "--corpus", str(src), "--index", str(tmp_path / "idx"))
     assert r.returncode == 0, r.stderr.decode()
     assert "2 entries" in r.stdout.decode()

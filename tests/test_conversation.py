@@ -1,9 +1,11 @@
 """Conversations: follow-ups resolved from history, topic switches left alone, repeats noticed.
 
 The cases are tests/data/conversations.jsonl (written for this test, separate from
-the single-question tuning and held-out sets). Every conversation is played twice:
-with history as plain strings (earlier user questions) and as Gradio-style
-``{"role", "content"}`` messages whose assistant turns are the bot's own Markdown.
+the single-question tuning and held-out sets). Every conversation is played four
+ways: with history as the bot's earlier Answers (structured, what the chat and the
+API pass), as plain strings (earlier user questions), as Gradio-style
+``{"role", "content"}`` messages whose assistant turns are the bot's own Markdown
+(display text: never read back), and with earlier turns answered as labelled.
 """
 
 from __future__ import annotations
@@ -15,16 +17,16 @@ import pytest
 from conftest import DATA
 
 from faqbot import conversation
-from faqbot.formatting import to_markdown
+from faqbot.render import markdown as to_markdown
 
 CASES = DATA / "conversations.jsonl"
 MIN_FOLLOWUP_ACCURACY = 0.90  # earlier turns answered as labelled ("gold")
 # With the bot's own earlier answers a wrong first answer (a retrieval miss, not a
 # follow-up one) also misleads the follow-up after it: a little slack for that.
 MIN_FOLLOWUP_ACCURACY_PLAYED = 0.85
-# strings / messages: the bot's own earlier answers (a wrong first answer misleads the
-# follow-up); gold: earlier turns answered as labelled, which measures the follow-up alone.
-STYLES = ("strings", "messages", "gold")
+# answers / strings / messages: the bot's own earlier answers (a wrong first answer misleads
+# the follow-up); gold: earlier turns answered as labelled, which measures the follow-up alone.
+STYLES = ("answers", "strings", "messages", "gold")
 
 
 def load_conversations() -> list[dict]:
@@ -66,15 +68,12 @@ def play(bot, convo: dict, index: int, style: str) -> list[TurnResult]:
         )
         if style == "strings":
             history.append(turn["query"])
+        elif style == "answers":
+            history.append(answer.to_dict())
         elif style == "gold":  # earlier turns answered as labelled: isolates follow-up reading
             n = turn["expected"]
-            reply = (
-                f'Source: Question {n} — "{bot.entry(n).question}"'
-                if n
-                else "I'm sorry, the FAQ does not cover this."
-            )
-            history.append({"role": "user", "content": turn["query"]})
-            history.append({"role": "assistant", "content": reply})
+            kind = "faq" if n else turn.get("kind", "declined")
+            history.append({"query": turn["query"], "kind": kind, "question_number": n})
         else:
             history.append({"role": "user", "content": turn["query"]})
             history.append({"role": "assistant", "content": to_markdown(answer)})
@@ -84,9 +83,7 @@ def play(bot, convo: dict, index: int, style: str) -> list[TurnResult]:
 @pytest.fixture(scope="module")
 def played(bot) -> dict[str, list[TurnResult]]:
     convos = load_conversations()
-    return {
-        style: [r for n, c in enumerate(convos) for r in play(bot, c, n, style)] for style in STYLES
-    }
+    return {style: [r for n, c in enumerate(convos) for r in play(bot, c, n, style)] for style in STYLES}
 
 
 def test_cases_file_is_well_formed():
@@ -104,15 +101,12 @@ def test_cases_file_is_well_formed():
 
 @pytest.mark.parametrize("style", STYLES)
 def test_followups_resolve_to_the_expected_question(played, style):
-    followups = [
-        r for r in played[style] if r.turn > 0 and r.kind != "smalltalk" and r.expected is not None
-    ]
+    followups = [r for r in played[style] if r.turn > 0 and r.kind != "smalltalk" and r.expected is not None]
     followups = [r for r in followups if not r.self_contained]
     wrong = [r for r in followups if r.got != r.expected]
     accuracy = 1 - len(wrong) / len(followups)
     detail = "\n".join(
-        f"  [{r.conversation}.{r.turn}] {r.query!r}: expected {r.expected}, got {r.got}"
-        for r in wrong
+        f"  [{r.conversation}.{r.turn}] {r.query!r}: expected {r.expected}, got {r.got}" for r in wrong
     )
     print(
         f"\n{style}: follow-up accuracy {accuracy:.3f} "
@@ -128,9 +122,7 @@ def test_self_contained_questions_are_not_pulled_to_the_previous_topic(played, s
     assert switches
     for r in switches:
         assert r.got == r.expected, f"{r.query!r}: expected {r.expected}, got {r.got}"
-        assert r.got == r.alone, (
-            f"{r.query!r} answered {r.got} in the conversation but {r.alone} alone"
-        )
+        assert r.got == r.alone, f"{r.query!r} answered {r.got} in the conversation but {r.alone} alone"
 
 
 @pytest.mark.parametrize("style", STYLES)
@@ -202,13 +194,8 @@ def test_not_repeated_after_a_different_answer(bot):
 
 
 def test_yes_accepts_the_did_you_mean_offer(bot):
-    history = [
-        {"role": "user", "content": "something"},
-        {
-            "role": "assistant",
-            "content": "…\n\nDid you mean **12. Are there any data-sharing agreements?**?",
-        },
-    ]
+    offer = {"number": 12, "question": bot.entry(12).question, "score": 0.5}
+    history = [{"query": "something", "kind": "faq", "question_number": 11, "did_you_mean": offer}]
     a = bot.ask("yes", history=history)
     assert a.kind == "faq" and a.question_number == 12
     assert bot.ask("yes").kind == "smalltalk"  # nothing was offered
@@ -229,20 +216,28 @@ def test_history_formats_are_equivalent():
     assert conversation.previous_questions(pairs) == ["b", "a"]
 
 
-def test_last_source_number_reads_plain_and_markdown_replies():
-    plain = [conversation.Turn("assistant", 'text\nSource: Question 9 — "How long..."')]
-    md = [
-        conversation.Turn(
-            "assistant", '**Source: Question 12 — "Are there..."** · confidence: high'
-        )
-    ]
-    declined = [
-        conversation.Turn("assistant", "Source: Question 3"),
-        conversation.Turn("assistant", "Sorry"),
-    ]
-    assert conversation.last_source_number(plain) == 9
-    assert conversation.last_source_number(md) == 12
-    assert conversation.last_source_number(declined) is None
+def test_structured_turns_carry_what_was_answered_and_offered(bot):
+    first = bot.ask("How long does New Mexico keep the data it shares with ICE?")
+    turns = conversation.normalise_history([first, first.to_dict(), {"query": "x", "kind": "declined"}])
+    assert [t.answered for t in turns] == [9, 9, None]
+    assert turns[0].question == turns[1].question == first.query
+    assert conversation.last_reply(turns) is turns[-1]
+
+
+def test_assistant_text_is_never_read_back():
+    """A message that only looks like a reply ("Source: Question 9") says nothing as data."""
+    turns = conversation.normalise_history(
+        [{"role": "user", "content": "hi"}, {"role": "assistant", "content": 'Source: Question 9 — "..."'}]
+    )
+    assert [t.question for t in turns] == ["hi"] and conversation.last_reply(turns) is None
+
+
+@pytest.mark.parametrize("history", ["a string", 12345, {"role": "user"}, b"bytes"])
+def test_a_malformed_history_is_a_clear_error(bot, history):
+    from faqbot import QuestionError
+
+    with pytest.raises(QuestionError, match="history"):
+        bot.ask("how long is my data kept?", history=history)
 
 
 @pytest.mark.parametrize(
@@ -264,7 +259,7 @@ def test_choose_reading_rule():
     from faqbot.retrieval import EntryScore
 
     def reading(name, number, conf):
-        return conversation.Reading(name, [EntryScore(0, number, 0.5, 0, 0, 0)], conf)
+        return conversation.Reading(name, [EntryScore(number, 0.5)], conf)
 
     def choose(a, s, c, free=False, unknown=False):
         return conversation.choose_reading(
@@ -282,6 +277,4 @@ def test_choose_reading_rule():
     assert choose((4, 0.4), (7, 0.3), (9, 0.9)) == "alone"  # ... else the follow-up alone
     assert choose((4, 0.1), (7, 0.3), (9, 0.9), free=True) == "context"  # "which ones?"
     assert choose((4, 0.1), (9, 0.9), (9, 0.9), unknown=True) == "alone"  # "what's the weather?"
-    assert (
-        choose((9, 0.6), (9, 0.9), (9, 0.9), unknown=True) == "subject"
-    )  # unknown word, answerable alone
+    assert choose((9, 0.6), (9, 0.9), (9, 0.9), unknown=True) == "subject"  # unknown word, answerable alone

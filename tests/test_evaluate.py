@@ -129,8 +129,13 @@ def test_load_cases(tmp_path):
 
 @pytest.mark.parametrize(
     "line",
-    ['{"query": 3, "expected": 1}', '{"query": "x", "expected": "nine"}', "not json", '{"turns": []}',
-     '{"query": "x", "expected": true}'],
+    [
+        '{"query": 3, "expected": 1}',
+        '{"query": "x", "expected": "nine"}',
+        "not json",
+        '{"turns": []}',
+        '{"query": "x", "expected": true}',
+    ],
 )
 def test_load_cases_rejects_bad_lines(tmp_path, line):
     path = tmp_path / "bad.jsonl"
@@ -153,8 +158,8 @@ class _Answer:
     question_number: int | None
     score: float
 
-    def __str__(self) -> str:
-        return f"answer {self.question_number}"
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "question_number": self.question_number, "score": self.score}
 
 
 @dataclass
@@ -197,11 +202,8 @@ def test_evaluate_with_scripted_bot(tmp_path):
     assert m["p_at_1"] == 0.5 and m["mrr"] == 0.75 and m["recall_at_3"] == 1.0
     assert m["decline_recall"] == 1.0 and m["answer_accuracy"] == 0.5
     assert m["turn_accuracy"] == 1.0 and m["n_turns"] == 2
-    # the second turn was asked with the first turn and its reply as history
-    assert bot.histories[-1] == [
-        {"role": "user", "content": "d"},
-        {"role": "assistant", "content": "answer 4"},
-    ]
+    # the second turn was asked with the first turn's Answer as history, as data
+    assert bot.histories[-1] == [{"kind": "faq", "question_number": 4, "score": 0.9}]
     text = format_report(report)
     assert "P@1          0.500" in text and "'b'" in text
     out = tmp_path / "plot.png"

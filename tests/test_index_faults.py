@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from faqbot import FAQBot, IndexMismatchError, load_corpus
-from faqbot.embedder import file_sha256
+from faqbot._files import file_sha256
 from faqbot.index import MANIFEST, PASSAGES, VECTORS, build_index, load_index, read_manifest, save_index
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,7 +65,11 @@ def other_index(tmp_path_factory, embedder):
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file() and p.name != ".lock"}
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != ".lock"
+    }
 
 
 def assert_rebuilt_and_answers(corpus_path: Path, index_dir: Path, golden: Path, caplog) -> FAQBot:
@@ -140,7 +144,9 @@ def _edit_manifest(index_dir: Path, edit) -> None:
 
 
 MANIFEST_EDITS = {
-    "another-model": lambda m: m["model"].update(name="sentence-transformers/all-mpnet-base-v2", sha256="0" * 64),
+    "another-model": lambda m: m["model"].update(
+        name="sentence-transformers/all-mpnet-base-v2", sha256="0" * 64
+    ),
     "another-corpus": lambda m: m["corpus"].update(sha256="f" * 64),
     "future-format": lambda m: m.update(format_version=99),
     "other-chunking": lambda m: m.update(chunking_version=-1),
@@ -189,7 +195,11 @@ def test_forged_manifest_over_another_index_is_never_used(faq, golden, other_ind
             shutil.copytree(other_index / rel, index_dir / rel)
         else:
             shutil.copy(other_index / rel, index_dir / rel)
-    files = {str(p.relative_to(index_dir)): file_sha256(p) for p in index_dir.rglob("*") if p.is_file() and p.name not in (MANIFEST, ".lock")}
+    files = {
+        str(p.relative_to(index_dir)): file_sha256(p)
+        for p in index_dir.rglob("*")
+        if p.is_file() and p.name not in (MANIFEST, ".lock")
+    }
     _edit_manifest(index_dir, lambda m: m.update(files=files))
     with pytest.raises(IndexMismatchError):
         load_index(index_dir, load_corpus(corpus_path), embedder)

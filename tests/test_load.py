@@ -11,7 +11,7 @@ before. Everything stops by itself: bounded counts, bounded timeouts.
 Stated memory bound (resident set of the server process): after a warm-up of
 WARMUP requests, the burst may grow it by at most BURST_GROWTH_MB in all and by at
 most TAIL_GROWTH_MB over its second half. Gradio keeps ~55 KB per session
-(each API call is one) for the newest ``ui.SESSION_CAPACITY`` sessions; with its
+(each API call is one) for the newest ``server.chat.SESSION_CAPACITY`` sessions; with its
 default of 10,000 the second half alone grew ~24 MB (with 500: ~6 MB).
 """
 
@@ -23,7 +23,6 @@ import os
 
 import httpx
 import pytest
-
 from web_helpers import api_base, parse_call_stream, rss_mb, running_server
 
 pytestmark = pytest.mark.server
@@ -45,7 +44,11 @@ CASES = [
 
 
 async def ask(client: httpx.AsyncClient, base: str, question: str) -> tuple[str, object]:
-    r = await client.post(f"{base}/call/ask", content=json.dumps({"data": [question]}), headers={"content-type": "application/json"})
+    r = await client.post(
+        f"{base}/call/ask",
+        content=json.dumps({"data": [question]}),
+        headers={"content-type": "application/json"},
+    )
     if r.status_code != 200:
         return "http", (r.status_code, r.text)
     r2 = await client.get(f"{base}/call/ask/{r.json()['event_id']}")
@@ -57,7 +60,11 @@ def check(result: tuple[str, object], expected: int | None) -> str:
     status, payload = result
     if status == "complete":
         got = payload.get("question_number")
-        return "ok" if got == expected and payload["declined"] == (expected is None) else f"wrong answer {got}, expected {expected}"
+        return (
+            "ok"
+            if got == expected and payload["declined"] == (expected is None)
+            else f"wrong answer {got}, expected {expected}"
+        )
     if status == "http" and payload[0] == 503 and "Queue is full" in payload[1]:
         return "shed"
     return f"failed: {status} {str(payload)[:300]}"
@@ -97,7 +104,7 @@ async def overload(base: str, n: int) -> dict[str, int]:
 
 
 def test_burst_is_answered_correctly_overload_is_shed_and_memory_levels_off(tmp_path):
-    from faqbot import ui
+    from faqbot.server import chat as ui
 
     with running_server(log=tmp_path / "server.log", cwd=tmp_path) as (proc, url):
         base = api_base(url)
@@ -121,7 +128,9 @@ def test_burst_is_answered_correctly_overload_is_shed_and_memory_levels_off(tmp_
 
         shed = asyncio.run(overload(base, OVERLOAD))
         assert set(shed) <= {"ok", "shed"}, shed
-        assert shed.get("shed", 0) > 0, f"{OVERLOAD} at once with a queue of {ui.QUEUE_MAX_SIZE}: expected some 'busy'"
+        assert shed.get("shed", 0) > 0, (
+            f"{OVERLOAD} at once with a queue of {ui.QUEUE_MAX_SIZE}: expected some 'busy'"
+        )
         assert shed.get("ok", 0) >= ui.CONCURRENCY_LIMIT, shed
 
         assert asyncio.run(burst(base, 20, 4, proc.pid, [])) == {"ok": 20}  # recovered

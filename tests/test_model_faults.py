@@ -18,12 +18,19 @@ from pathlib import Path
 import pytest
 
 import faqbot.cli
-from faqbot import FAQBot, IndexMismatchError, ModelError
-from faqbot.embedder import EXPECTED_SHA256, WEIGHTS_FILE, Embedder, file_sha256, locate_model
+from faqbot import FAQBot, IndexMismatchError, ModelError, embedders
+from faqbot._files import file_sha256
+from faqbot.embedders.sentence_transformer import EXPECTED_SHA256, WEIGHTS_FILE
+from faqbot.embedders.sentence_transformer import SentenceTransformerEmbedder as Embedder
 from faqbot.index import check_manifest, read_manifest
 
 ROOT = Path(__file__).resolve().parents[1]
 HANG_GUARD = 300  # seconds; a guard against hangs, not a timing assertion
+
+
+def locate_model() -> embedders.ModelInfo:
+    """The MiniLM model these tests are about: FAQBOT_MODEL when set, else the bundled one."""
+    return embedders.locate(os.environ.get("FAQBOT_MODEL") or "minilm")
 
 
 def bundled_model() -> Path:
@@ -90,14 +97,16 @@ def test_the_bot_will_not_start_on_corrupted_bundled_weights(model_copy, bundled
     flip_bytes(model_copy / WEIGHTS_FILE, offset=100)
     bundled_points_at(model_copy)
     with pytest.raises(ModelError, match="model.safetensors is damaged"):
-        FAQBot.from_corpus(ROOT / "corpus" / "new-mexico-benefits-data-ice.txt", index_dir=tmp_path / "idx")
+        FAQBot.from_corpus(
+            ROOT / "corpus" / "new-mexico-benefits-data-ice.txt", index_dir=tmp_path / "idx", model="minilm"
+        )
     assert not (tmp_path / "idx").exists()  # refused before anything was built
 
 
 def test_cli_shows_one_line_for_corrupted_bundled_weights(model_copy, bundled_points_at, capsys):
     flip_bytes(model_copy / WEIGHTS_FILE)
     bundled_points_at(model_copy)
-    status = faqbot.cli.main(["ask", "how long is my data kept?"])
+    status = faqbot.cli.main(["ask", "how long is my data kept?", "--model", "minilm"])
     err = capsys.readouterr().err.strip()
     assert status == 1
     assert err.startswith("faqbot: ") and len(err.splitlines()) == 1 and "Traceback" not in err
@@ -143,10 +152,16 @@ def test_faqbot_model_is_checked_against_faqbot_model_sha256(model_copy, monkeyp
 
 def test_cli_names_the_file_when_faqbot_model_is_damaged(model_copy):
     flip_bytes(model_copy / WEIGHTS_FILE)
-    env = dict(os.environ, HF_HUB_OFFLINE="1", FAQBOT_MODEL=str(model_copy), FAQBOT_MODEL_SHA256=EXPECTED_SHA256)
+    env = dict(
+        os.environ, HF_HUB_OFFLINE="1", FAQBOT_MODEL=str(model_copy), FAQBOT_MODEL_SHA256=EXPECTED_SHA256
+    )
     r = subprocess.run(
         [sys.executable, "-m", "faqbot", "ask", "how long is my data kept?"],
-        capture_output=True, text=True, timeout=HANG_GUARD, env=env, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=HANG_GUARD,
+        env=env,
+        cwd=ROOT,
     )
     assert r.returncode == 1
     err = r.stderr.strip()
@@ -154,7 +169,9 @@ def test_cli_names_the_file_when_faqbot_model_is_damaged(model_copy):
     assert str(model_copy / WEIGHTS_FILE) in err
 
 
-def test_unverified_faqbot_model_with_other_weights_never_uses_the_committed_index(model_copy, monkeypatch, corpus):
+def test_unverified_faqbot_model_with_other_weights_never_uses_the_committed_index(
+    model_copy, monkeypatch, corpus
+):
     """Without FAQBOT_MODEL_SHA256 a changed file is not refused, but its digest differs, so
     an index built with the real weights is treated as another model's and rebuilt."""
     flip_bytes(model_copy / WEIGHTS_FILE)

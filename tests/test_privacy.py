@@ -26,7 +26,6 @@ import uuid
 from pathlib import Path
 
 import pytest
-
 from web_helpers import ROOT, api_ask, chat_submit, message_texts, running_server
 
 SRC = ROOT / "src" / "faqbot"
@@ -69,7 +68,10 @@ def is_loopback(host: object) -> bool:
 def can_use_netns() -> bool:
     if os.geteuid() != 0 or not shutil.which("unshare") or not shutil.which("ip"):
         return False
-    return subprocess.run(["unshare", "-n", "ip", "link", "set", "lo", "up"], capture_output=True).returncode == 0
+    return (
+        subprocess.run(["unshare", "-n", "ip", "link", "set", "lo", "up"], capture_output=True).returncode
+        == 0
+    )
 
 
 DRIVER = textwrap.dedent(
@@ -168,11 +170,18 @@ def offline_run(tmp_path_factory):
     started = time.time() - 1
     r = subprocess.run(args, capture_output=True, text=True, timeout=HANG_GUARD, env=env, cwd=dirs["work"])
     lines = [ln for ln in r.stdout.splitlines() if ln.startswith("RESULT ")]
-    assert r.returncode == 0 and lines, f"driver failed:\n{r.stdout}\n{r.stderr}\n{server_log.read_text() if server_log.exists() else ''}"
+    assert r.returncode == 0 and lines, (
+        f"driver failed:\n{r.stdout}\n{r.stderr}\n{server_log.read_text() if server_log.exists() else ''}"
+    )
     return dict(
-        result=json.loads(lines[0][7:]), netns=netns, mark=mark, base=base, started=started,
+        result=json.loads(lines[0][7:]),
+        netns=netns,
+        mark=mark,
+        base=base,
+        started=started,
         audit=[json.loads(x) for x in audit_log.read_text().splitlines()] if audit_log.exists() else [],
-        server_output=server_log.read_text(errors="replace"), driver_output=r.stdout + r.stderr,
+        server_output=server_log.read_text(errors="replace"),
+        driver_output=r.stdout + r.stderr,
     )
 
 
@@ -287,7 +296,7 @@ def test_source_has_no_pickle_loads_remote_code_or_share_links():
 
 
 def test_loaders_say_no_to_pickle_and_remote_code_explicitly():
-    embedder = (SRC / "embedder.py").read_text()
+    embedder = (SRC / "embedders" / "sentence_transformer.py").read_text()
     assert "trust_remote_code=False" in embedder and "local_files_only=True" in embedder
     lexical = (SRC / "retrieval" / "lexical.py").read_text()
     assert lexical.count("allow_pickle=False") >= 2  # load and save
@@ -310,7 +319,9 @@ def test_every_dependency_is_pinned_exactly_and_installed_as_pinned():
 
     pins = _lock()
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    wanted = list(project["dependencies"]) + [d for ds in project.get("optional-dependencies", {}).values() for d in ds]
+    wanted = list(project["dependencies"]) + [
+        d for ds in project.get("optional-dependencies", {}).values() for d in ds
+    ]
     for requirement in wanted:
         name = re.sub(r"[-_.]+", "-", re.match(r"[A-Za-z0-9_.\-]+", requirement).group(0)).lower()
         assert name in pins, f"{name} (from pyproject.toml) is not pinned in requirements.lock"
@@ -329,7 +340,7 @@ def test_every_dependency_is_pinned_exactly_and_installed_as_pinned():
 
 
 def test_library_sets_offline_mode_before_loading_anything():
-    code = "import faqbot.embedder, os; print(os.environ.get('HF_HUB_OFFLINE'), os.environ.get('HF_HUB_DISABLE_TELEMETRY'))"
+    code = "import faqbot, os; print(os.environ.get('HF_HUB_OFFLINE'), os.environ.get('HF_HUB_DISABLE_TELEMETRY'))"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "TRANSFORMERS_"))}
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     assert r.stdout.split() == ["1", "1"], r.stderr
@@ -337,10 +348,12 @@ def test_library_sets_offline_mode_before_loading_anything():
 
 def test_host_is_loopback_unless_host_says_otherwise():
     from faqbot.cli import build_parser
-    from faqbot.ui import launch_kwargs
+    from faqbot.server.chat import SESSION_CAPACITY
+    from faqbot.server.guard import allowed_hosts
 
     assert build_parser().parse_args(["serve"]).host == "127.0.0.1"
     args = build_parser().parse_args(["serve", "--host", "0.0.0.0"])
-    kw = launch_kwargs(args.host, args.port)
-    assert kw["server_name"] == "0.0.0.0" and kw["share"] is False
-    assert launch_kwargs("127.0.0.1", 1)["state_session_capacity"] <= 1000  # bounded memory, see test_load
+    assert args.host == "0.0.0.0"
+    assert allowed_hosts("127.0.0.1") >= {"127.0.0.1", "localhost"}  # and nothing else
+    assert "evil.example" not in allowed_hosts("127.0.0.1")
+    assert SESSION_CAPACITY <= 1000  # bounded memory, see test_load

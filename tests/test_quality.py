@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import DATA, DEFAULT_CORPUS
+
 from faqbot.confidence import Calibration
 from faqbot.retrieval import scope
 from faqbot.retrieval.spanish import gloss, looks_spanish
@@ -59,7 +59,10 @@ def _key(text: str) -> str:
 
 def test_labelled_sets_cover_every_question_and_are_disjoint(corpus):
     tuning, heldout, heldout2, clean = (
-        _cases(TUNING), _cases(DEV_HELDOUT), _cases(DEV_HELDOUT2), _cases(HELDOUT)
+        _cases(TUNING),
+        _cases(DEV_HELDOUT),
+        _cases(DEV_HELDOUT2),
+        _cases(HELDOUT),
     )
     numbers = {e.number for e in corpus.entries}
     for cases, least in ((tuning, 6), (heldout, 4), (heldout2, 5), (clean, 10)):

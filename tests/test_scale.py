@@ -5,22 +5,18 @@
 * HNSW and flat agree on what they find;
 * large inputs are encoded in sorted slices without changing any vector.
 
-A tiny deterministic embedder (hashed words) stands in for the model where the
-model itself is not under test, so these tests stay fast.
+A tiny deterministic embedder (``fakes.HashEmbedder``, hashed words) stands in for
+the model where the model itself is not under test, so these tests stay fast.
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
-from pathlib import Path
-
 import numpy as np
 import pytest
+from fakes import HashEmbedder
 
 from faqbot.bot import FAQBot
 from faqbot.corpus import corpus_from_entries
-from faqbot.embedder import ModelInfo
 from faqbot.index import build_index, load_index, open_index, read_manifest, save_index
 from faqbot.models import Entry
 from faqbot.retrieval import dense
@@ -30,28 +26,6 @@ DIM = 64
 PROGRAMMES = ["food aid", "housing", "child care", "energy credit", "bus pass", "library card"]
 ACTIONS = ["apply for", "renew", "cancel", "appeal", "replace", "transfer"]
 PLACES = ["Taos", "Gallup", "Hobbs", "Raton", "Belen", "Deming", "Clovis", "Grants"]
-
-
-class HashEmbedder:
-    """Bag of hashed words -> unit vector: deterministic, instant, counts what it encodes."""
-
-    def __init__(self) -> None:
-        self.info = ModelInfo(name="hash-words", path=Path("."), sha256="0" * 64)
-        self.dimension = DIM
-        self.encoded = 0
-
-    def encode(self, texts, batch_size: int = 64, show_progress: bool = False) -> np.ndarray:
-        self.encoded += len(texts)
-        out = np.zeros((len(texts), DIM), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for word in re.findall(r"\w+", text.lower()):
-                h = int.from_bytes(hashlib.blake2b(word.encode(), digest_size=4).digest(), "little")
-                out[row, h % DIM] += 1.0 if (h >> 16) & 1 else -1.0
-        out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
-        return out
-
-    def encode_one(self, text: str) -> np.ndarray:
-        return self.encode([text])[0]
 
 
 def make_corpus(n: int):

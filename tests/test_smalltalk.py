@@ -12,7 +12,7 @@ import json
 import pytest
 from conftest import DATA
 
-from faqbot import smalltalk
+from faqbot import render, smalltalk
 
 CASES = [
     json.loads(line)
@@ -49,9 +49,12 @@ def test_smalltalk_gets_a_smalltalk_reply(bot, query):
     assert a.kind == "smalltalk", (query, a.kind, a.question_number)
     assert a.question_number is None and not a.declined
     assert (bot.corpus.description or bot.title)[1:40] in a.answer  # says what the FAQ covers
-    examples = [line[2:] for line in a.answer.splitlines() if line.startswith("- ")]
+    # Example questions are data (alternatives), listed by the renderers, not inside the sentence.
+    shown = render.plain_text(a).splitlines()
+    examples = [line.split(". ", 1)[1] for line in shown if line.startswith("  ") and ". " in line]
     assert len(examples) == 3 and len(a.alternatives) == 3
     assert set(examples) == {h.question for h in a.alternatives}
+    assert not any(h.question in a.answer for h in a.alternatives)
     faq_answers = {e.answer[:80] for e in bot.entries}
     assert not any(text in a.answer for text in faq_answers)  # never a FAQ answer
 
@@ -95,5 +98,5 @@ def test_strip_greeting():
 
 
 def test_reply_without_a_description_names_the_title():
-    text = smalltalk.reply("greeting", "Pet FAQ", 5, ["Can I bring my dog?"])
-    assert "“Pet FAQ”" in text and "- Can I bring my dog?" in text
+    text = render.smalltalk_sentence("greeting", "Pet FAQ", 5)
+    assert "“Pet FAQ”" in text

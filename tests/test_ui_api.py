@@ -1,7 +1,9 @@
-"""The web chat without a browser: its handlers in-process, and the JSON API of a running server.
+"""The web chat without a browser: its handlers in-process, and the Gradio API of a running server.
 
 The in-process tests call the chat's handlers on the shared bot (no server);
 the ``server`` tests talk to a real ``faqbot serve`` through ``gradio_client``.
+The chat's state is server-side data (the turns and their Answers): every
+message it shows is rebuilt from that state by ``render.html``.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ INJECTION = "<img src=x onerror=alert(1)>"
 
 @pytest.fixture(scope="module")
 def chat(bot):
-    from faqbot.ui import ChatApp
+    from faqbot.server.chat import ChatApp
 
     return ChatApp(bot)
 
@@ -27,104 +29,133 @@ def _text(message) -> str:
     return content if isinstance(content, str) else content[0]["text"]
 
 
+def _select(value):
+    import gradio as gr
+
+    return gr.SelectData(None, {"index": 0, "value": value})
+
+
 # --- how a reply looks ---------------------------------------------------------------
 
 
 def test_reply_shows_answer_source_confidence_and_related(chat):
-    messages, turns, box = chat.respond(RETENTION, [], [])
+    messages, turns, box = chat.respond(RETENTION, [])
     assert box == ""
     assert [m["role"] for m in messages] == ["user", "assistant"]
     reply = _text(messages[1])
     assert "24 months" in reply
-    assert 'Source: Question 9 — "How long does New Mexico retain' in reply
+    assert "Source: Question 9 — &quot;How long does New Mexico retain" in reply
     assert "Confidence: high" in reply
     options = messages[1]["options"]
     assert 1 <= len(options) <= 3
     assert all(o["label"].split(".")[0].isdigit() for o in options)
-    assert turns[0] == {"role": "user", "content": RETENTION}
-    assert "Source: Question 9" in turns[1]["content"]  # what the follow-up logic reads
+    assert turns[0]["asked"] == RETENTION
+    assert turns[0]["answer"]["question_number"] == 9  # what the follow-up logic reads, as data
 
 
 def test_answer_lists_stay_lists(bot):
-    from faqbot.ui_format import answer_markdown
+    from faqbot import render
 
     a = bot.ask(bot.entry(3).question)
     assert a.question_number == 3
-    md = answer_markdown(a)
-    assert "\n1. Data Protection Policies: " in md
-    assert "\n3. Regular Audits and Monitoring: " in md
+    shown = render.html(a)
+    assert "<ol><li>Data Protection Policies: " in shown
+    assert "<li>Regular Audits and Monitoring: " in shown
 
 
 def test_confidence_is_words_not_a_number(bot):
-    from faqbot.ui_format import answer_markdown
+    import re
 
-    md = answer_markdown(bot.ask(RETENTION))
-    line = next(ln for ln in md.splitlines() if ln.startswith("Confidence:"))
-    assert line.split(":", 1)[1].split()[0] in {"high", "medium", "low"}
+    from faqbot import render
+
+    shown = render.html(bot.ask(RETENTION))
+    line = re.search(r"Confidence: ([^<]*)", shown).group(1)
+    assert line.split()[0] in {"high", "medium", "low"}
     assert not any(ch.isdigit() for ch in line)
 
 
 def test_decline_says_so_and_offers_closest_questions_once(chat):
-    messages, _, _ = chat.respond(WEATHER, [], [])
+    messages, _, _ = chat.respond(WEATHER, [])
     reply = messages[1]
     text = _text(reply)
     assert "does not seem to cover" in text
     assert len(reply["options"]) == 3
     for option in reply["options"]:
         # offered as buttons, not repeated as a text list in the same reply
-        assert option["value"] not in text
+        assert option["label"].split(". ", 1)[1] not in text
 
 
 def test_user_text_is_shown_literally_never_as_html(chat):
-    messages, _, _ = chat.respond(INJECTION, [], [])
+    messages, _, _ = chat.respond(INJECTION, [])
     shown = _text(messages[0])
     assert "<img" not in shown
-    assert "&lt;img src=x onerror=alert\\(1\\)&gt;" == shown
+    assert "&lt;img src=x onerror=alert(1)&gt;" in shown
 
 
 def test_a_megabyte_paste_is_echoed_and_remembered_cut(chat):
-    messages, turns, _ = chat.respond("How long does New Mexico keep my data? " * 27_000, [], [])
+    messages, turns, _ = chat.respond("How long does New Mexico keep my data? " * 27_000, [])
     shown = _text(messages[0])
-    assert shown.startswith("How long does New Mexico") and shown.endswith(" …")
+    assert "How long does New Mexico" in shown and shown.endswith(" …</p>")
     assert len(shown) < 1100
-    assert len(turns[0]["content"]) <= 1000  # the session keeps what the bot read
-    assert "Source: Question 9" in turns[1]["content"]
+    assert len(turns[0]["asked"]) <= 1002  # the session keeps what the bot read
+    assert len(turns[0]["answer"]["query"]) <= 1000
+    assert turns[0]["answer"]["question_number"] == 9
 
 
 def test_earlier_replies_keep_related_questions_as_text(chat):
-    messages, turns, _ = chat.respond(RETENTION, [], [])
+    messages, turns, _ = chat.respond(RETENTION, [])
     offered = [o["label"] for o in messages[1]["options"]]
-    messages, turns, _ = chat.respond(chat.bot.entry(2).question, messages, turns)
+    messages, turns, _ = chat.respond(chat.bot.entry(2).question, turns)
     first = messages[1]
     assert "options" not in first
     for label in offered:
-        number, question = label.split(". ", 1)
-        assert f"- {number}\\. " in _text(first)
+        assert f"<li>{label}</li>" in _text(first)
     assert messages[3]["options"], "the newest reply keeps its buttons"
-    assert len(turns) == 4
+    assert len(turns) == 2
 
 
 def test_empty_and_wordless_input(chat):
-    assert chat.respond("   ", [], []) == ([], [], "")
-    messages, turns, _ = chat.respond("???!!", [], [])
-    assert turns == []
+    assert chat.respond("   ", []) == ([], [], "")
+    messages, turns, _ = chat.respond("???!!", [])
+    assert "error" in turns[-1]
     assert "Please type a question" in _text(messages[-1])
 
 
-def test_related_question_option_asks_that_question(chat):
-    import gradio as gr
-
-    question = chat.bot.entry(17).question
-    evt = gr.SelectData(None, {"index": 0, "value": question})
-    messages, turns = chat.choose_option([], [], evt)
+def test_related_question_option_shows_that_entry(chat):
+    messages, turns = chat.choose_option([], _select("17"))
     assert "Source: Question 17" in _text(messages[-1])
-    handler = chat.ask_entry(20)
-    messages, turns = handler(messages, turns)
+    handler = chat.entry_handler(20)
+    messages, turns = handler(turns)
     assert "Source: Question 20" in _text(messages[-1])
+    assert chat.choose_option(turns, _select("not a number"))[1] == turns  # nothing happens
+
+
+def test_the_chat_shows_only_what_the_bot_said(chat):
+    """Forged-history attack: the handlers take no displayed messages, only server state,
+    so whatever a client sends, every reply shown is one the bot gave."""
+    import inspect
+
+    for name in ("respond", "choose_option", "choose_example", "open_entry"):
+        params = inspect.signature(getattr(chat, name)).parameters
+        assert "messages" not in params and "history" not in params, name
+    messages, turns, _ = chat.respond(RETENTION, [])
+    rebuilt_from_state = chat.respond("", turns)[0]
+    assert rebuilt_from_state == messages
+
+
+def test_permalink_opens_on_that_entry_and_ignores_anything_else(chat):
+    class Req:
+        def __init__(self, query):
+            self.query_params = query
+
+    messages, turns = chat.load(Req({"entry": "9"}))
+    assert "Source: Question 9" in _text(messages[-1]) and turns[-1]["answer"]["question_number"] == 9
+    for bad in ("999", "<script>alert(1)</script>", "-1", "9.5", "", "1" * 40):
+        assert chat.load(Req({"entry": bad})) == ([], [])
 
 
 def test_page_note_says_what_is_kept():
-    from faqbot.ui_format import page_note
+    from faqbot.render import page_note
 
     note = page_note(logging_unanswered=False)
     assert "not legal advice" in note and "not stored" in note and "out of date" in note
@@ -136,13 +167,13 @@ def test_page_note_says_what_is_kept():
 
 
 def test_unanswered_log_keeps_only_declined_questions(bot, tmp_path):
-    from faqbot.ui import ChatApp
-    from faqbot.ui_unanswered import UnansweredLog
+    from faqbot.logs import UnansweredLog
+    from faqbot.server.chat import ChatApp
 
     path = tmp_path / "sub" / "unanswered.jsonl"
     chat = ChatApp(bot, UnansweredLog(path))
-    chat.respond(RETENTION, [], [])
-    chat.respond(WEATHER, [], [])
+    chat.respond(RETENTION, [])
+    chat.respond(WEATHER, [])
     chat.api_ask(WEATHER + " Really?")
     chat.api_ask(RETENTION)
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
@@ -152,7 +183,7 @@ def test_unanswered_log_keeps_only_declined_questions(bot, tmp_path):
 
 def test_unanswered_log_unwritable_path_is_a_clear_error(tmp_path):
     from faqbot.errors import FAQBotError
-    from faqbot.ui_unanswered import UnansweredLog
+    from faqbot.logs import UnansweredLog
 
     blocker = tmp_path / "file"
     blocker.write_text("x")
@@ -165,7 +196,7 @@ def test_unanswered_log_unwritable_path_is_a_clear_error(tmp_path):
 
 def test_title_comes_from_the_corpus(embedder, tmp_path):
     from faqbot import FAQBot
-    from faqbot.ui import build_app
+    from faqbot.server.chat import build_chat
 
     faq = tmp_path / "library.jsonl"
     faq.write_text(
@@ -180,28 +211,30 @@ def test_title_comes_from_the_corpus(embedder, tmp_path):
     )
     (tmp_path / "library.meta.json").write_text(json.dumps({"title": "Library Card FAQ"}))
     other = FAQBot.from_corpus(faq, in_memory=True)
-    demo = build_app(other)
+    demo = build_chat(other)
     assert demo.title == "Library Card FAQ"
     texts = "".join(str(getattr(b, "value", "")) for b in demo.blocks.values())
     assert "Library Card FAQ" in texts and "New Mexico" not in texts
 
 
 def test_only_ask_is_a_public_api(bot):
-    from faqbot.ui import build_app
+    from faqbot.server.chat import build_chat
 
-    demo = build_app(bot)
+    demo = build_chat(bot)
     public = [fn.api_name for fn in demo.fns.values() if fn.api_visibility == "public"]
     assert public == ["ask"]
 
 
-def test_launch_settings_stay_local_and_private():
-    from faqbot.ui import DEFAULT_HOST, launch_kwargs
+def test_server_settings_stay_local_and_private(bot):
+    from faqbot.server import DEFAULT_HOST, create_app
+    from faqbot.server.chat import theme
 
-    kw = launch_kwargs(DEFAULT_HOST, 7860)
-    assert kw["server_name"] == "127.0.0.1"
-    assert kw["share"] is False and kw["run_history"] is False and kw["enable_monitoring"] is False
-    theme = kw["theme"]
-    assert not theme._stylesheets, "no web fonts: the page must work offline"
+    assert DEFAULT_HOST == "127.0.0.1"
+    app = create_app(bot)
+    blocks = next(r.app for r in app.routes if getattr(r, "path", None) == "").blocks  # the mounted chat
+    assert blocks.run_history is False and blocks.enable_monitoring is False
+    assert blocks.footer_links == ["api"]
+    assert not theme()._stylesheets, "no web fonts: the page must work offline"
 
 
 def test_app_py_is_faqbot_serve():

@@ -12,14 +12,13 @@ import json
 
 import httpx
 import pytest
-
-from web_helpers import api_ask, api_base, chat_submit, message_texts
+from web_helpers import api_ask, api_base, chat_submit, message_texts, visible_text
 
 pytestmark = pytest.mark.server
 
 MEGABYTE = "How long does New Mexico keep my data? " * 27_000
 HOSTILE = {
-    "html-js": '<script>alert(document.cookie)</script><img src=x onerror=alert(1)> how long is my data kept?',
+    "html-js": "<script>alert(document.cookie)</script><img src=x onerror=alert(1)> how long is my data kept?",
     "markdown": "**how long** is my [data](javascript:alert(1)) ![x](http://evil.example/p.png) kept?",
     "rtl": "كم من الوقت يحتفظون ببياناتي؟ כמה זמן שומרים את המידע?",
     "bidi-override": "\u202ehow long is my data kept?\u202c",
@@ -76,8 +75,16 @@ def test_api_refuses_non_questions_with_a_clear_message(ui_server, server_log_si
     assert "Traceback" not in server_log_since()
 
 
-def test_api_megabyte_question_is_cut_and_says_so(ui_server):
+def test_api_megabyte_question_is_refused_before_it_is_read(ui_server):
+    """A megabyte is far over the request limit: 413, as JSON, not a slow answer."""
     status, d = api_ask(ui_server.url, MEGABYTE)
+    assert status == "http" and d[0] == 413, d
+    assert json.loads(d[1])["error"] == "too_large"
+
+
+def test_api_long_question_is_cut_and_says_so(ui_server):
+    long = MEGABYTE[:20_000]  # under the request limit, over what the model reads
+    status, d = api_ask(ui_server.url, long)
     assert status == "complete", d
     assert_answer_dict(d)
     assert "only the first 1,000 were read" in d["notice"]
@@ -86,11 +93,22 @@ def test_api_megabyte_question_is_cut_and_says_so(ui_server):
 
 @pytest.mark.parametrize(
     "body",
-    [b'{"data": ["how long \xff\xfe is my data kept?"]}', b"\x00\x01\x02", b'{"data": ', b"[]", b'{"data": "not a list"}'],
+    [
+        b'{"data": ["how long \xff\xfe is my data kept?"]}',
+        b"\x00\x01\x02",
+        b'{"data": ',
+        b"[]",
+        b'{"data": "not a list"}',
+    ],
     ids=["invalid-utf8", "binary", "truncated-json", "json-list", "data-not-list"],
 )
 def test_malformed_request_bodies_get_a_4xx_without_a_traceback(ui_server, body):
-    r = httpx.post(f"{api_base(ui_server.url)}/call/ask", content=body, headers={"content-type": "application/json"}, timeout=60)
+    r = httpx.post(
+        f"{api_base(ui_server.url)}/call/ask",
+        content=body,
+        headers={"content-type": "application/json"},
+        timeout=60,
+    )
     assert 400 <= r.status_code < 500 or r.status_code == 200, r.status_code
     assert "Traceback" not in r.text and 'File "' not in r.text
     if r.status_code == 200:  # accepted: then the result must be a clean error, not a crash
@@ -110,13 +128,20 @@ def test_chat_box_shows_hostile_text_literally_and_answers(ui_server, server_log
     assert "Traceback" not in server_log_since()
 
 
-def test_chat_box_megabyte_is_answered_with_a_notice(ui_server):
-    done = chat_submit(ui_server.url, MEGABYTE)
+def test_chat_box_long_paste_is_answered_with_a_notice(ui_server):
+    done = chat_submit(ui_server.url, MEGABYTE[:20_000])
     assert done.get("success") is True, str(done)[:500]
-    shown, reply = message_texts(done["output"]["data"][0])[:2]
+    shown, reply = (visible_text(t) for t in message_texts(done["output"]["data"][0])[:2])
     assert "only the first 1,000 were read" in reply
-    # the echo shows what the bot read, not the megabyte (the session's history: test_ui_api)
+    # the echo shows what the bot read, not the whole paste (the session's history: test_ui_api)
     assert shown.startswith("How long does New Mexico") and len(shown) < 1100, len(shown)
+
+
+def test_chat_box_megabyte_is_refused_before_it_is_read(ui_server):
+    """The page's box takes at most a few thousand characters; a client that sends a
+    megabyte anyway gets 413 before the body is read."""
+    done = chat_submit(ui_server.url, MEGABYTE)
+    assert done.get("status") == 413, str(done)[:300]
 
 
 @pytest.mark.parametrize("name", ["nul-only", "emoji-only"])

@@ -16,8 +16,9 @@ import sys
 import time
 import urllib.request
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import httpx
 
@@ -87,7 +88,13 @@ def chat_submit(url: str, question: Any, timeout: float = 120) -> dict[str, Any]
     fn_index, trigger = chat_dependency(url)
     base = api_base(url)
     session = uuid.uuid4().hex[:11]
-    body = {"data": [question, [], []], "fn_index": fn_index, "trigger_id": trigger, "session_hash": session, "event_data": None}
+    body = {
+        "data": [question, None],
+        "fn_index": fn_index,
+        "trigger_id": trigger,
+        "session_hash": session,
+        "event_data": None,
+    }
     with httpx.Client(timeout=timeout) as c:
         r = _post_json(c, f"{base}/queue/join", body)
         if r.status_code != 200:
@@ -104,8 +111,16 @@ def chat_submit(url: str, question: Any, timeout: float = 120) -> dict[str, Any]
     return last
 
 
+def visible_text(content: str) -> str:
+    """What a person sees of a message's HTML: tags dropped, entities decoded."""
+    import html
+    import re
+
+    return html.unescape(re.sub(r"<[^>]+>", "", content))
+
+
 def message_texts(messages: list[dict[str, Any]]) -> list[str]:
-    """The text of each chat message (Gradio sends content as a list of parts)."""
+    """The content (HTML) of each chat message (Gradio sends content as a list of parts)."""
     out = []
     for m in messages:
         content = m.get("content")
@@ -142,27 +157,36 @@ def wait_until_serving(url: str, proc: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + START_TIMEOUT
     while True:
         if proc.poll() is not None:
-            raise AssertionError(f"faqbot serve exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
+            raise AssertionError(
+                f"faqbot serve exited with {proc.returncode}:\n{log.read_text(errors='replace')}"
+            )
         try:
-            with urllib.request.urlopen(url, timeout=5) as r:
+            with urllib.request.urlopen(url.rstrip("/") + "/healthz", timeout=5) as r:
                 if r.status == 200:
                     return
         except OSError:
             pass
         if time.monotonic() > deadline:
-            raise AssertionError(f"faqbot serve not ready after {START_TIMEOUT}s:\n{log.read_text(errors='replace')}")
+            raise AssertionError(
+                f"faqbot serve not ready after {START_TIMEOUT}s:\n{log.read_text(errors='replace')}"
+            )
         time.sleep(0.5)
 
 
 @contextlib.contextmanager
-def running_server(*args: str, log: Path, env: dict | None = None, cwd: Path = ROOT) -> Iterator[tuple[subprocess.Popen, str]]:
+def running_server(
+    *args: str, log: Path, env: dict | None = None, cwd: Path = ROOT
+) -> Iterator[tuple[subprocess.Popen, str]]:
     """`python -m faqbot serve --port FREE ARGS...`, stopped (terminate, then kill) on exit."""
     port = free_port()
     full_env = dict(os.environ, HF_HUB_OFFLINE="1", GRADIO_ANALYTICS_ENABLED="False", **(env or {}))
     with open(log, "w") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "faqbot", "serve", "--port", str(port), *args],
-            cwd=cwd, env=full_env, stdout=out, stderr=subprocess.STDOUT,
+            cwd=cwd,
+            env=full_env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
         try:
             url = f"http://127.0.0.1:{port}/"

@@ -8,12 +8,24 @@
 The public API is re-exported here; the modules behind it are implementation.
 """
 
-from .bot import FAQBot, ask, default_bot
-from .corpus import Corpus, load_corpus
-from .errors import CorpusError, FAQBotError, IndexMismatchError, ModelError, QuestionError
-from .models import Answer, Entry, Hit, Passage
+from . import _env
 
-__version__ = "0.1.0"
+_env.apply()  # before any library that could reach the network is imported
+
+from .bot import FAQBot, ask, default_bot  # noqa: E402
+from .conversation import Turn  # noqa: E402
+from .corpus import Corpus, load_corpus  # noqa: E402
+from .errors import (  # noqa: E402
+    CorpusError,
+    FAQBotError,
+    IndexFolderError,
+    IndexMismatchError,
+    ModelError,
+    QuestionError,
+)
+from .models import Answer, Entry, Hit, Passage  # noqa: E402
+
+__version__ = "0.2.0"
 
 __all__ = [
     "Answer",
@@ -23,10 +35,12 @@ __all__ = [
     "FAQBot",
     "FAQBotError",
     "Hit",
+    "IndexFolderError",
     "IndexMismatchError",
     "ModelError",
     "Passage",
     "QuestionError",
+    "Turn",
     "ask",
     "default_bot",
     "load_corpus",

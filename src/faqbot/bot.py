@@ -1,56 +1,39 @@
-"""FAQBot: a question in, an Answer out (FAQ answer with its source, small talk, or a decline).
+"""FAQBot: a question in, an Answer out (a FAQ answer with its source, small talk, or a decline).
 
-The bot owns one corpus, its search index and the shared embedding model. It
-decides *what to say*; the retriever decides *what matches*; the UI, CLI and
-notebook only show the Answer.
+``FAQBot.ask`` runs five stages, each its own module with a narrow input and output:
+
+1. **prepare** the question (``question.py``): validated, tidied, cut to what is read;
+2. **read the conversation** (``conversation.py``): earlier turns as data;
+3. **small talk?** (``smalltalk.py``): a greeting or thanks gets a friendly reply;
+4. **read the question in context** (``followup.py``): the ranked entries for the
+   question alone, or with the earlier turns when it is a follow-up;
+5. **decide** (``decide.py``) answer or decline, and **compose** the Answer here,
+   with the sentences of ``render.py``.
+
+The bot owns one corpus, its search index and the shared embedding model; the
+UI, CLI and notebook only show the Answer.
 """
 
 from __future__ import annotations
 
-import logging
-import os
 import threading
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 
-from . import conversation, smalltalk
+from . import conversation, render, smalltalk
+from .bundled import default_corpus_path, default_index_dir
 from .confidence import Calibration, default_calibration
 from .corpus import Corpus, load_corpus
-from .embedder import Embedder, shared_embedder
+from .decide import MAX_ALTERNATIVES, Decision, decide
+from .embedders import Embedder, shared_embedder
 from .followup import FollowUpReader
 from .index import SearchIndex, open_index
+from .limits import MAX_QUESTION_CHARS
 from .models import Answer, Entry, Hit, Passage
-from .query import Question, prepare_question
-from .retrieval import EntryScore, FusionConfig, Retriever
-from .retrieval import spanish
-
-log = logging.getLogger(__name__)
-
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_CORPUS = PROJECT_ROOT / "corpus" / "new-mexico-benefits-data-ice.txt"
-DEFAULT_INDEX = PROJECT_ROOT / "index"
-MAX_ALTERNATIVES = 3
-
-DECLINE_MESSAGE = (
-    "I'm sorry — the FAQ does not seem to cover this question, so I can't answer it "
-    "from the FAQ."
-)
-
-
-def default_corpus_path() -> Path:
-    """The bundled FAQ, or ``FAQBOT_CORPUS`` when set."""
-    return Path(os.environ.get("FAQBOT_CORPUS") or DEFAULT_CORPUS)
-
-
-def default_index_dir(corpus_path: Path) -> Path:
-    """Where a corpus's index lives: ``index/`` for the bundled FAQ, else beside the file."""
-    if "FAQBOT_INDEX" in os.environ:
-        return Path(os.environ["FAQBOT_INDEX"])
-    if corpus_path.resolve() == DEFAULT_CORPUS.resolve():
-        return DEFAULT_INDEX
-    return corpus_path.with_name(corpus_path.stem + ".index")
+from .question import Question, prepare_question
+from .retrieval import EntryScore, FusionConfig, Retriever, spanish
 
 
 class FAQBot:
@@ -89,15 +72,17 @@ class FAQBot:
         show_progress: bool = False,
         fusion: FusionConfig | None = None,
         calibration: Calibration | None = None,
-    ) -> "FAQBot":
+        model: str | None = None,
+    ) -> FAQBot:
         """Load a FAQ file and its index (building and saving the index when needed).
 
-        ``index_dir`` defaults to ``index/`` for the bundled FAQ and to
+        ``index_dir`` defaults to the bundled index for the bundled FAQ and to
         ``<name>.index/`` beside any other file; ``in_memory=True`` never writes.
+        ``model`` picks the embedding model (``embedders.load_embedder``).
         """
         corpus_path = Path(path) if path is not None else default_corpus_path()
         corpus = load_corpus(corpus_path)
-        embedder = shared_embedder()
+        embedder = shared_embedder(model)
         folder = None if in_memory else Path(index_dir or default_index_dir(corpus_path))
         index = open_index(folder, corpus, embedder, rebuild=rebuild, show_progress=show_progress)
         return cls(corpus, index, embedder, fusion=fusion, calibration=calibration)
@@ -122,22 +107,22 @@ class FAQBot:
         step = max(1, len(entries) // n)
         return list(entries[::step][:n])
 
+    def warm(self) -> None:
+        """Load the model and run one question through, so the first real one is fast."""
+        self.search("warm up", k=1)
+
     # --- search -------------------------------------------------------------------
 
     def search(self, question: str, k: int = 5) -> list[Hit]:
         """The k best-matching entries, ranked, no threshold applied."""
         q = prepare_question(question)
-        ranked = self._rank(q.text, k)
-        return [self._hit(r) for r in ranked]
+        reading = self.followups.read_alone(q.text, depth=k)
+        return [self._hit(r) for r in reading.ranked]
 
     def _embed(self, text: str) -> tuple[str, np.ndarray]:
         """The text as searched (Spanish words glossed: the model reads English) and its vector."""
         glossed = spanish.gloss(text)
         return glossed, self.embedder.encode_one(glossed)
-
-    def _rank(self, text: str, k: int) -> list[EntryScore]:
-        glossed, vector = self._embed(text)
-        return self.retriever.rank(glossed, vector, k=k)
 
     def _hit(self, r: EntryScore) -> Hit:
         score = self.calibration.confidence(r.score)
@@ -149,102 +134,103 @@ class FAQBot:
         """Answer one question, using earlier turns (``history``) for follow-ups."""
         q = prepare_question(question)
         turns = conversation.normalise_history(history)
-        kind = smalltalk.classify(q.text)
-        if kind is not None:
-            offered = conversation.last_did_you_mean(turns) if conversation.is_yes(q.text) else None
+        intent = smalltalk.classify(q.text)
+        if intent is not None:
+            offered = conversation.last_offer(turns) if conversation.is_yes(q.text) else None
             if offered is not None and offered in self.corpus.by_number:
                 return self._accept_offer(q, offered)
-            return self._smalltalk(q, kind)
+            return self._smalltalk(q, intent)
         text = smalltalk.strip_greeting(q.text)
         previous, previous_question = self.followups.previous_turn(turns)
         reading, resolved = self.followups.read(text, previous, previous_question)
-        answer = self._compose(q, reading.ranked, reading.confidence)
+        decision = decide(reading.ranked, reading.confidence, self.calibration)
+        answer = self._compose(q, decision)
         answer.resolved_query = resolved
         if answer.kind == "faq" and previous is not None and previous == answer.question_number:
-            self._mark_repeated(answer)
+            answer.repeated = True
+            answer.notice = render.join_notices(answer.notice, render.repeated_notice(previous))
         return answer
-
-    # --- what to say -------------------------------------------------------------
-
-    def _mark_repeated(self, answer: Answer) -> None:
-        """Same entry as the last answer: say so, and point at the related questions."""
-        answer.repeated = True
-        answer.notice = _join(
-            answer.notice,
-            f"This is the same answer as before (question {answer.question_number}) — "
-            "the FAQ has nothing more on it. The related questions below may help.",
-        )
 
     def _accept_offer(self, q: Question, number: int) -> Answer:
         """A "yes" to "Did you mean N?": answer entry N."""
         question = self.entry(number).question
         reading = self.followups.read_alone(question)
-        answer = self._compose(prepare_question(question), reading.ranked, reading.confidence)
+        decision = decide(reading.ranked, reading.confidence, self.calibration)
+        answer = self._compose(prepare_question(question), decision)
         answer.query = q.text
         answer.resolved_query = question
         return answer
 
-    def _compose(self, q: Question, ranked: list[EntryScore], confidence: float) -> Answer:
-        if not ranked or confidence < self.calibration.threshold:
-            return self._decline(q, ranked, confidence)
-        top = ranked[0]
-        entry = self.entry(top.number)
-        alternatives = [self._hit(r) for r in ranked[1 : 1 + MAX_ALTERNATIVES]]
-        did_you_mean = None
-        if len(ranked) > 1 and top.score - ranked[1].score < self.calibration.close_margin:
-            did_you_mean = alternatives[0]
+    def entry_answer(self, number: int) -> Answer:
+        """Entry ``number``'s answer, as when a reader picks it from a list or a link.
+
+        Its related questions are the entries closest to its question. KeyError if
+        the FAQ has no such entry.
+        """
+        entry = self.entry(number)
+        reading = self.followups.read_alone(entry.question, depth=MAX_ALTERNATIVES + 2)
+        own = next((r for r in reading.ranked if r.number == number), None)
+        related = [r for r in reading.ranked if r.number != number][:MAX_ALTERNATIVES]
         return Answer(
             answer=entry.answer,
             kind="faq",
-            score=round(confidence, 4),
+            score=1.0,
             question_number=entry.number,
             question=entry.question,
-            passages=self._passages(top),
+            passages=self._passages(own) if own is not None else [],
+            alternatives=[self._hit(r) for r in related],
+            query=entry.question,
+        )
+
+    # --- compose ------------------------------------------------------------------
+
+    def _notice(self, q: Question) -> str | None:
+        return render.truncation_notice(q.original_length, MAX_QUESTION_CHARS) if q.truncated else None
+
+    def _compose(self, q: Question, decision: Decision) -> Answer:
+        alternatives = [self._hit(r) for r in decision.offered]
+        score = round(decision.confidence, 4)
+        if decision.entry is None:
+            return Answer(
+                answer=render.decline_sentence(),
+                kind="declined",
+                score=score,
+                alternatives=alternatives,
+                query=q.text,
+                notice=self._notice(q),
+            )
+        entry = self.entry(decision.entry.number)
+        return Answer(
+            answer=entry.answer,
+            kind="faq",
+            score=score,
+            question_number=entry.number,
+            question=entry.question,
+            passages=self._passages(decision.entry),
             alternatives=alternatives,
             query=q.text,
-            notice=q.notice,
-            did_you_mean=did_you_mean,
+            notice=self._notice(q),
+            did_you_mean=None if decision.did_you_mean is None else self._hit(decision.did_you_mean),
         )
 
     def _passages(self, r: EntryScore) -> list[Passage]:
         return [
-            Passage(r.number, self.index.chunk_text[cid], round(max(0.0, sim), 4))
-            for cid, sim in r.passages
+            Passage(r.number, self.index.chunk_text[cid], round(max(0.0, sim), 4)) for cid, sim in r.passages
         ]
 
-    def _decline(self, q: Question, ranked: list[EntryScore], confidence: float) -> Answer:
-        alternatives = [self._hit(r) for r in ranked[:MAX_ALTERNATIVES]]
-        message = DECLINE_MESSAGE
-        if alternatives:
-            message += " The closest questions it does answer are:\n" + "\n".join(
-                f"- {h.number}. {h.question}" for h in alternatives
-            )
-        return Answer(
-            answer=message,
-            kind="declined",
-            score=round(confidence, 4),
-            alternatives=alternatives,
-            query=q.text,
-            notice=q.notice,
-        )
-
-    def _smalltalk(self, q: Question, kind: str) -> Answer:
+    def _smalltalk(self, q: Question, intent: str) -> Answer:
         examples = self.example_entries(3)
         return Answer(
-            answer=smalltalk.reply(
-                kind, self.title, len(self.corpus), [e.question for e in examples],
-                description=self.corpus.description,
+            answer=render.smalltalk_sentence(
+                intent, self.title, len(self.corpus), description=self.corpus.description
             ),
             kind="smalltalk",
             score=1.0,
             alternatives=[Hit(e.number, e.question, 0.0) for e in examples],
             query=q.text,
-            notice=q.notice,
+            notice=self._notice(q),
+            intent=intent,
         )
-
-
-def _join(a: str | None, b: str) -> str:
-    return f"{a} {b}" if a else b
 
 
 # --- the shared default bot -------------------------------------------------------
@@ -254,7 +240,7 @@ _default_lock = threading.Lock()
 
 
 def default_bot() -> FAQBot:
-    """The bot over the bundled FAQ and ``index/``, loaded once per process (thread-safe)."""
+    """The bot over the bundled FAQ and its index, loaded once per process (thread-safe)."""
     global _default_bot
     if _default_bot is None:
         with _default_lock:

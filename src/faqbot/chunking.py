@@ -12,12 +12,36 @@ Every entry yields:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable, Literal
+from enum import StrEnum
 
 from .models import Entry
 
-ChunkKind = Literal["question", "alternate", "answer"]
+
+class ChunkKind(StrEnum):
+    """Which part of an entry a passage came from; ``code`` is its number in index arrays."""
+
+    QUESTION = "question"
+    ALTERNATE = "alternate"
+    ANSWER = "answer"
+
+    @property
+    def code(self) -> int:
+        return _CODES[self]
+
+    @classmethod
+    def from_code(cls, code: int) -> ChunkKind:
+        return _KINDS[code]
+
+    @property
+    def is_phrasing(self) -> bool:
+        """A way of asking the entry's question (its question or an alternate), not answer text."""
+        return self is not ChunkKind.ANSWER
+
+
+_KINDS = tuple(ChunkKind)
+_CODES = {kind: code for code, kind in enumerate(_KINDS)}
 
 WINDOW = 3  # sentences per prose passage
 CHUNKING_VERSION = 1  # bump when the rules change: saved indexes become stale
@@ -39,9 +63,9 @@ def chunk_entries(entries: Iterable[Entry]) -> list[Chunk]:
     """All passages of all entries, in entry order."""
     chunks: list[Chunk] = []
     for entry in entries:
-        chunks.append(Chunk(entry.number, "question", entry.question))
-        chunks.extend(Chunk(entry.number, "alternate", alt) for alt in entry.alternates)
-        chunks.extend(Chunk(entry.number, "answer", text) for text in split_answer(entry.answer))
+        chunks.append(Chunk(entry.number, ChunkKind.QUESTION, entry.question))
+        chunks.extend(Chunk(entry.number, ChunkKind.ALTERNATE, alt) for alt in entry.alternates)
+        chunks.extend(Chunk(entry.number, ChunkKind.ANSWER, text) for text in split_answer(entry.answer))
     return chunks
 
 

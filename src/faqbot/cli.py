@@ -2,7 +2,7 @@
 
     faqbot ask "How long is my data kept?" [--json] [--corpus FAQ] [--index DIR]
     faqbot build [--corpus FAQ] [--index DIR] [--if-stale]
-    faqbot serve [--host 127.0.0.1] [--port 7860] [--corpus FAQ] [--log-unanswered FILE]
+    faqbot serve [--host 127.0.0.1] [--port 7860] [--corpus FAQ] [--log-unanswered FILE] [--workers N]
     faqbot eval CASES.jsonl [--corpus FAQ] [--plot out.png] [--json]
 
 Bad input (an empty question, a malformed FAQ file) prints one line to stderr
@@ -18,14 +18,21 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import CorpusError, FAQBotError, QuestionError
+from .errors import CorpusError, FAQBotError, IndexFolderError, QuestionError
 
 EXIT_BAD_INPUT = 2
 
 
 def _add_corpus_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--corpus", type=Path, help="FAQ file (.txt, .json, .jsonl, .csv); default: the bundled FAQ")
+    p.add_argument(
+        "--corpus", type=Path, help="FAQ file (.txt, .json, .jsonl, .csv); default: the bundled FAQ"
+    )
     p.add_argument("--index", type=Path, help="index folder; default: index/ or <faq>.index/ beside the file")
+    p.add_argument(
+        "--model",
+        help="embedding model: 'e5' (multilingual), 'minilm' (English) or a "
+        "sentence-transformers folder; default: FAQBOT_MODEL or the bundled default",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,7 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("serve", help="start the web chat")
     _add_corpus_args(p)
-    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
+    p.add_argument(
+        "--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)"
+    )
     p.add_argument("--port", type=int, default=7860)
     p.add_argument(
         "--log-unanswered",
@@ -53,11 +62,27 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="opt in: append questions the FAQ could not answer to FILE (JSONL), nothing else",
     )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="processes answering the JSON API on one port (the chat page needs N=1 per replica)",
+    )
+    p.add_argument(
+        "--allow-host",
+        action="append",
+        metavar="NAME",
+        help="a host name clients may use to reach the server (repeatable; '*' for any); "
+        "loopback names are always allowed on a loopback bind",
+    )
 
     p = sub.add_parser("eval", help="measure answer quality on labelled cases")
     p.add_argument("cases", type=Path, help="labelled cases (JSONL)")
     _add_corpus_args(p)
-    p.add_argument("--plot", type=Path, help="write score distributions and the threshold trade-off here (PNG)")
+    p.add_argument(
+        "--plot", type=Path, help="write score distributions and the threshold trade-off here (PNG)"
+    )
     p.add_argument("--json", action="store_true", help="print the metrics as JSON")
     return parser
 
@@ -65,11 +90,13 @@ def build_parser() -> argparse.ArgumentParser:
 def _bot(args: argparse.Namespace, rebuild: bool = False):
     from .bot import FAQBot
 
-    return FAQBot.from_corpus(args.corpus, args.index, rebuild=rebuild, show_progress=sys.stderr.isatty())
+    return FAQBot.from_corpus(
+        args.corpus, args.index, rebuild=rebuild, show_progress=sys.stderr.isatty(), model=args.model
+    )
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from .query import prepare_question
+    from .question import prepare_question
 
     prepare_question(args.question)  # fail fast, before the model loads
     answer = _bot(args).ask(args.question)
@@ -90,7 +117,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     classifier = m.get("classifier")
     learned = (
         f"phrasing classifier ({classifier['out_of_scope_examples']} out-of-scope examples)"
-        if classifier else "no phrasing classifier"
+        if classifier
+        else "no phrasing classifier"
     )
     print(
         f"index of {bot.title!r}: {counts.get('entries')} entries, {counts.get('passages')} passages, "
@@ -100,15 +128,11 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .ui import serve
+    from .server.run import main_settings, serve
 
-    serve(
-        corpus=args.corpus,
-        index_dir=args.index,
-        host=args.host,
-        port=args.port,
-        log_unanswered=args.log_unanswered,
-    )
+    if args.workers < 1:
+        raise QuestionError("--workers must be 1 or more")
+    serve(main_settings(args))
     return 0
 
 
@@ -144,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `faqbot ask ... | head`: the reader left; stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
-    except (QuestionError, CorpusError) as exc:
+    except (QuestionError, CorpusError, IndexFolderError) as exc:
         print(f"faqbot: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except FAQBotError as exc:

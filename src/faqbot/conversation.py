@@ -1,7 +1,13 @@
 """Conversation context: what earlier turns say about a follow-up question.
 
-History comes as plain strings (earlier user questions) or as
-``{"role": ..., "content": ...}`` messages (the Gradio / OpenAI format).
+History is a list of earlier turns, most recent last. The preferred form is
+structured: the ``Answer`` objects (or their ``to_dict()``, or just its
+``query``, ``kind``, ``question_number`` and ``did_you_mean``) the bot gave, which
+carry the question asked and what was answered or offered, as data. Plain strings
+(earlier user questions) and ``{"role": ..., "content": ...}`` messages (the
+Gradio / OpenAI format) are accepted too; the text of an assistant message is
+never read back (it is display text), so for those the previous entry is found
+by re-reading the earlier questions.
 
 A follow-up ("how long do they keep it?", "and can I correct it?") is read
 three ways, each a query vector searched with the follow-up's own words for BM25:
@@ -33,15 +39,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .errors import QuestionError
+from .limits import MAX_HISTORY_TURNS
+from .models import Answer
+
 if TYPE_CHECKING:
     from .retrieval import EntryScore
 
 SUBJECT_WEIGHT = 0.5  # share of the FAQ's subject vector in the "subject" reading
 CONTEXT_WEIGHT = 1.0  # share of the previous entry's question in the "context" reading
-MAX_HISTORY_QUESTIONS = 3  # user questions re-read to find the previous entry (string history)
-
-_SOURCE = re.compile(r"Source:\**\s*Question\s+(\d+)", re.IGNORECASE)
-_DID_YOU_MEAN = re.compile(r"Did you mean:?\s*\**\s*(\d+)\.", re.IGNORECASE)
 _FOLLOWUP_START = re.compile(
     r"^(and|but|also|so|then|what about|how about|what if|and what|ok(ay)?,? (and|but|so)|"
     r"same|why|when|where|who|for how long|how long|how|"
@@ -80,8 +86,24 @@ _YES = re.compile(
 
 @dataclass(frozen=True)
 class Turn:
-    role: str  # "user" or "assistant"
-    content: str
+    """One earlier exchange: what the user asked, and the bot's reply when it is known as data."""
+
+    question: str | None
+    reply: Answer | None = None
+
+    @property
+    def answered(self) -> int | None:
+        """The entry the bot answered this turn with (None: declined, small talk, or unknown)."""
+        if self.reply is None or self.reply.kind != "faq":
+            return None
+        return self.reply.question_number
+
+    @property
+    def offered(self) -> int | None:
+        """The entry the bot offered as "did you mean ...?" in this turn, if any."""
+        if self.reply is None or self.reply.did_you_mean is None:
+            return None
+        return self.reply.did_you_mean.number
 
 
 @dataclass
@@ -97,57 +119,78 @@ class Reading:
         return self.ranked[0].number if self.ranked else None
 
 
+_HISTORY_HELP = (
+    "give earlier turns as a list: Answer objects or their to_dict() (preferred), "
+    "question strings, or {'role': ..., 'content': ...} messages"
+)
+
+
 def normalise_history(history: Iterable[object] | None) -> list[Turn]:
-    """History as a list of Turns; plain strings are earlier user questions."""
+    """History as Turns (see the module docstring).
+
+    A history that is not a list of turns raises QuestionError; items in it that
+    say nothing usable (None, numbers, empty messages) are skipped. Only the last
+    ``limits.MAX_HISTORY_TURNS`` items are looked at.
+    """
+    if history is None:
+        return []
+    if isinstance(history, (str, bytes, Mapping)) or not isinstance(history, Iterable):
+        raise QuestionError(
+            f"history must be a list of earlier turns, not {type(history).__name__}; {_HISTORY_HELP}"
+        )
+    items = list(history)[-MAX_HISTORY_TURNS:]
     turns: list[Turn] = []
-    for item in history or []:
-        if isinstance(item, str):
-            turns.append(Turn("user", item))
-        elif isinstance(item, Mapping):
-            content = item.get("content")
-            if isinstance(content, list):  # Gradio may send [{"type": "text", "text": ...}]
-                content = " ".join(
-                    str(part.get("text", "")) if isinstance(part, Mapping) else str(part)
-                    for part in content
-                )
-            if isinstance(content, str):
-                role = str(item.get("role", "user"))
-                turns.append(Turn("assistant" if role in ("assistant", "bot") else "user", content))
-        elif isinstance(item, (list, tuple)) and len(item) == 2:  # old Gradio [user, bot] pairs
-            if isinstance(item[0], str):
-                turns.append(Turn("user", item[0]))
-            if isinstance(item[1], str):
-                turns.append(Turn("assistant", item[1]))
+    for item in items:
+        turn = _turn(item)
+        if turn is not None:
+            turns.append(turn)
     return turns
 
 
-def previous_questions(turns: list[Turn]) -> list[str]:
-    """Earlier user messages, most recent first."""
-    return [t.content for t in reversed(turns) if t.role == "user" and t.content.strip()]
-
-
-def last_assistant(turns: list[Turn]) -> Turn | None:
-    """The most recent assistant turn, or None when the history has none."""
-    for t in reversed(turns):
-        if t.role == "assistant":
-            return t
+def _turn(item: object) -> Turn | None:
+    """One history item as a Turn; None for an item that says nothing usable (skipped)."""
+    if isinstance(item, Answer):
+        return Turn(item.query or None, item)
+    if isinstance(item, str):
+        return Turn(item)
+    if isinstance(item, Mapping):
+        if "kind" in item and "role" not in item:  # Answer.to_dict(), or just its key fields
+            try:
+                reply = Answer.from_dict({"answer": "", "score": 0.0, **item})
+            except ValueError:
+                return None
+            return Turn(reply.query or None, reply)
+        content = _content_text(item.get("content"))
+        role = str(item.get("role", "user"))
+        if role in ("assistant", "bot"):
+            return None  # display text: never read back
+        return Turn(content) if content is not None else None
+    if isinstance(item, (list, tuple)) and len(item) == 2:  # old Gradio [user, bot] pairs
+        return Turn(item[0]) if isinstance(item[0], str) else None
     return None
 
 
-def _number_in_last_reply(turns: list[Turn], pattern: re.Pattern[str]) -> int | None:
-    t = last_assistant(turns)
-    m = pattern.search(t.content) if t is not None else None
-    return int(m.group(1)) if m else None
+def _content_text(content: object) -> str | None:
+    if isinstance(content, list):  # Gradio may send [{"type": "text", "text": ...}]
+        content = " ".join(
+            str(part.get("text", "")) if isinstance(part, Mapping) else str(part) for part in content
+        )
+    return content if isinstance(content, str) else None
 
 
-def last_source_number(turns: list[Turn]) -> int | None:
-    """The question number the last assistant reply quoted, if it said one."""
-    return _number_in_last_reply(turns, _SOURCE)
+def previous_questions(turns: list[Turn]) -> list[str]:
+    """Earlier user questions, most recent first."""
+    return [t.question for t in reversed(turns) if t.question and t.question.strip()]
 
 
-def last_did_you_mean(turns: list[Turn]) -> int | None:
-    """The question number the last assistant reply offered as "Did you mean ...?"."""
-    return _number_in_last_reply(turns, _DID_YOU_MEAN)
+def last_reply(turns: list[Turn]) -> Turn | None:
+    """The most recent turn whose reply is known as data, or None."""
+    return next((t for t in reversed(turns) if t.reply is not None), None)
+
+
+def last_offer(turns: list[Turn]) -> int | None:
+    """The entry the last turn offered as "did you mean ...?" (None if it offered none)."""
+    return turns[-1].offered if turns else None
 
 
 def is_yes(text: str) -> bool:

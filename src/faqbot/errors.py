@@ -38,10 +38,16 @@ class ModelError(FAQBotError):
 class IndexMismatchError(FAQBotError):
     """A saved index is stale, damaged or does not match the corpus/model."""
 
+
+class IndexFolderError(FAQBotError, ValueError):
+    """The index folder is not one faqbot may write (a link, or a folder of other files)."""
+
+
 __all__ = [
     "FAQBotError",
     "QuestionError",
     "CorpusError",
     "ModelError",
     "IndexMismatchError",
+    "IndexFolderError",
 ]

@@ -1,8 +1,10 @@
 """Answer quality over labelled cases: ranking metrics, decline rates, conversations, a plot.
 
-Cases are JSONL (see DESIGN.md): ``{"query": ..., "expected": N | null}`` for one
-question, ``{"turns": [{"query": ..., "expected": ...}, ...]}`` for a conversation
-(each turn is asked with the earlier turns, and the bot's replies, as history).
+Cases are JSONL: ``{"query": ..., "expected": N | null}`` for one question
+(optionally ``"style"``, e.g. "indirect" or "spanish", and ``"kind"``, the
+expected ``Answer.kind``), ``{"turns": [{"query": ..., "expected": ...}, ...]}``
+for a conversation (each turn is asked with the bot's earlier Answers as
+history, as data: the structured turns the chat and the API pass too).
 
 Metrics (``Report.metrics``):
 
@@ -15,7 +17,10 @@ Metrics (``Report.metrics``):
   ``false_decline_rate`` = declined in-scope / in-scope;
   ``answer_accuracy`` = in-scope answered with the right entry / in-scope;
 * conversations: ``turn_accuracy`` = turns answered as labelled / turns (a turn
-  labelled ``null`` must be declined or small talk, or the ``kind`` it names).
+  labelled ``null`` must be declined or small talk, or the ``kind`` it names),
+  and ``faq_turn_accuracy`` over the turns labelled with an entry;
+* ``by_style``: for cases that carry a ``style``, the share answered as labelled
+  per style (with its count).
 
 The pure metric functions (``reciprocal_rank``, ``ranking_metrics``,
 ``decline_metrics``, ``threshold_sweep``) take plain rankings and flags, so they
@@ -24,9 +29,10 @@ are tested on hand-made data.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from .corpus import iter_jsonl
 from .errors import CorpusError
@@ -47,6 +53,7 @@ class Case:
     query: str
     expected: int | None
     kind: str | None = None  # optional expected Answer.kind ("smalltalk", ...)
+    style: str | None = None  # optional label of how the query is written ("indirect", ...)
 
 
 @dataclass(frozen=True)
@@ -62,8 +69,13 @@ def _case(obj: Any, path: Path, line: int) -> Case:
     expected = obj.get("expected")
     if expected is not None and (isinstance(expected, bool) or not isinstance(expected, int)):
         raise CorpusError("'expected' must be a question number or null", path, line)
-    kind = obj.get("kind")
-    return Case(obj["query"], expected, kind if isinstance(kind, str) else None)
+    kind, style = obj.get("kind"), obj.get("style")
+    return Case(
+        obj["query"],
+        expected,
+        kind if isinstance(kind, str) else None,
+        style if isinstance(style, str) else None,
+    )
 
 
 def load_cases(path: str | Path) -> list[Case | Conversation]:
@@ -196,6 +208,7 @@ class CaseResult:
     score: float  # Answer.score (confidence)
     conversation: int | None = None  # index of its conversation, None for single queries
     expected_kind: str | None = None
+    style: str | None = None
 
     @property
     def in_scope(self) -> bool:
@@ -229,15 +242,7 @@ class Report:
         return [r for r in self.singles if not r.correct]
 
 
-def _history_messages(asked: list[tuple[str, Any]]) -> list[dict[str, str]]:
-    messages: list[dict[str, str]] = []
-    for query, answer in asked:
-        messages.append({"role": "user", "content": query})
-        messages.append({"role": "assistant", "content": str(answer)})
-    return messages
-
-
-def _run_case(bot: "FAQBot", case: Case, history: list[dict[str, str]] | None):
+def _run_case(bot: FAQBot, case: Case, history: list[dict[str, Any]] | None):
     """(result, the bot's Answer) for one case."""
     ranking = [h.number for h in bot.search(case.query, k=RANK_DEPTH)]
     answer = bot.ask(case.query, history=history)
@@ -249,20 +254,21 @@ def _run_case(bot: "FAQBot", case: Case, history: list[dict[str, str]] | None):
         kind=answer.kind,
         score=float(answer.score) if answer.kind == "faq" or answer.kind == "declined" else 0.0,
         expected_kind=case.kind,
+        style=case.style,
     ), answer
 
 
-def evaluate(bot: "FAQBot", cases: Sequence[Case | Conversation], source: str = "") -> Report:
+def evaluate(bot: FAQBot, cases: Sequence[Case | Conversation], source: str = "") -> Report:
     """Ask the bot every case and measure (see the module docstring)."""
     report = Report(source=source, threshold=bot.calibration.threshold)
     for i, case in enumerate(cases):
         if isinstance(case, Conversation):
-            asked: list[tuple[str, Any]] = []
+            history: list[dict[str, Any]] = []
             for turn in case.turns:
-                result, answer = _run_case(bot, turn, _history_messages(asked))
+                result, answer = _run_case(bot, turn, list(history))
                 result.conversation = i
                 report.turns.append(result)
-                asked.append((turn.query, answer))
+                history.append(answer.to_dict())
         else:
             report.singles.append(_run_case(bot, case, None)[0])
     report.metrics = compute_metrics(report.singles, report.turns)
@@ -277,7 +283,7 @@ def compute_metrics(singles: Sequence[CaseResult], turns: Sequence[CaseResult] =
         "n_out_of_scope": sum(1 for r in singles if not r.in_scope),
     }
     scoped = [r for r in singles if r.in_scope]
-    metrics.update(ranking_metrics([r.ranking for r in scoped], [r.expected for r in scoped]))
+    metrics.update(ranking_metrics([r.ranking for r in scoped], [r.expected or 0 for r in scoped]))
     metrics.update(
         decline_metrics(
             [r.in_scope for r in singles], [r.declined for r in singles], [r.correct for r in singles]
@@ -286,13 +292,24 @@ def compute_metrics(singles: Sequence[CaseResult], turns: Sequence[CaseResult] =
     if turns:
         metrics["n_turns"] = len(turns)
         metrics["turn_accuracy"] = sum(r.correct for r in turns) / len(turns)
+        faq_turns = [r for r in turns if r.expected is not None]
+        if faq_turns:
+            metrics["faq_turn_accuracy"] = sum(r.correct for r in faq_turns) / len(faq_turns)
+    styles = sorted({r.style for r in singles if r.style})
+    if styles:
+        metrics["by_style"] = {
+            style: {
+                "n": len(group),
+                "correct": round(sum(r.correct for r in group) / len(group), 4),
+            }
+            for style in styles
+            for group in [[r for r in singles if r.style == style]]
+        }
     # NaN (no queries of that kind) becomes None, so `--json` prints valid JSON.
-    return {
-        k: (None if v != v else round(v, 4)) if isinstance(v, float) else v for k, v in metrics.items()
-    }
+    return {k: (None if v != v else round(v, 4)) if isinstance(v, float) else v for k, v in metrics.items()}
 
 
-def evaluate_file(bot: "FAQBot", path: str | Path) -> Report:
+def evaluate_file(bot: FAQBot, path: str | Path) -> Report:
     """Load a JSONL case file and evaluate the bot on it."""
     return evaluate(bot, load_cases(path), source=str(path))
 
@@ -330,7 +347,15 @@ def format_report(report: Report, max_misses: int = 15) -> str:
         f"  decline precision       {pct('decline_precision')}",
     ]
     if "turn_accuracy" in m:
-        lines.append(f"conversations: turn accuracy {pct('turn_accuracy')} over {m['n_turns']} turns")
+        lines.append(
+            f"conversations: turn accuracy {pct('turn_accuracy')} over {m['n_turns']} turns"
+            + (f", FAQ turns {pct('faq_turn_accuracy')}" if "faq_turn_accuracy" in m else "")
+        )
+    if m.get("by_style"):
+        lines.append("answered as labelled, by style")
+        lines.extend(
+            f"  {style:<18} {100 * v['correct']:5.1f}%  (n={v['n']})" for style, v in m["by_style"].items()
+        )
     misses = report.misses + [r for r in report.turns if not r.correct]
     if misses:
         lines += ["", f"misses ({len(misses)}; showing up to {max_misses}):"]
@@ -361,8 +386,16 @@ def plot_report(report: Report, path: str | Path) -> None:
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.5))
     bins = np.linspace(0, 1, 26)
     groups = [
-        ("in scope, top answer right", [s for s, i, c in zip(scores, in_scope, top1) if i and c], "tab:green"),
-        ("in scope, top answer wrong", [s for s, i, c in zip(scores, in_scope, top1) if i and not c], "tab:orange"),
+        (
+            "in scope, top answer right",
+            [s for s, i, c in zip(scores, in_scope, top1) if i and c],
+            "tab:green",
+        ),
+        (
+            "in scope, top answer wrong",
+            [s for s, i, c in zip(scores, in_scope, top1) if i and not c],
+            "tab:orange",
+        ),
         ("out of scope", [s for s, i in zip(scores, in_scope) if not i], "tab:red"),
     ]
     for label, values, color in groups:
@@ -373,10 +406,16 @@ def plot_report(report: Report, path: str | Path) -> None:
     ax1.set_title("Confidence by kind of query")
     ax1.legend(fontsize=8)
 
-    ax2.plot(thresholds, [p.answered_right for p in sweep], label="in scope: answered right", color="tab:green")
-    ax2.plot(thresholds, [p.answered_wrong for p in sweep], label="in scope: answered wrong", color="tab:orange")
+    ax2.plot(
+        thresholds, [p.answered_right for p in sweep], label="in scope: answered right", color="tab:green"
+    )
+    ax2.plot(
+        thresholds, [p.answered_wrong for p in sweep], label="in scope: answered wrong", color="tab:orange"
+    )
     ax2.plot(thresholds, [p.in_scope_declined for p in sweep], label="in scope: declined", color="tab:blue")
-    ax2.plot(thresholds, [p.out_of_scope_declined for p in sweep], label="out of scope: declined", color="tab:red")
+    ax2.plot(
+        thresholds, [p.out_of_scope_declined for p in sweep], label="out of scope: declined", color="tab:red"
+    )
     ax2.axvline(report.threshold, color="k", linestyle="--")
     ax2.set_xlabel("threshold (answer when confidence >= threshold)")
     ax2.set_ylabel("share of queries")

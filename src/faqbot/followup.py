@@ -2,15 +2,16 @@
 
 ``conversation.py`` holds the rules: what a history says, what a follow-up looks
 like, which reading wins. This class runs them against the index. It finds the
-entry the last turn was answered with (quoted in the reply, or found by re-reading
-a plain-string history), and reads a follow-up three ways (alone, with the FAQ's
-subject, with the previous entry) before ``conversation.choose_reading`` picks one.
-``FAQBot`` then only decides what to say about the chosen reading.
+entry the last turn was answered with (carried as data by a structured turn, or
+found by re-reading the earlier questions of a plain history), and reads a
+follow-up three ways (alone, with the FAQ's subject, with the previous entry)
+before ``conversation.choose_reading`` picks one. ``FAQBot`` then only decides
+what to say about the chosen reading.
 """
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -18,7 +19,8 @@ from . import conversation, smalltalk
 from .confidence import Calibration
 from .corpus import Corpus
 from .errors import QuestionError
-from .query import prepare_question
+from .limits import MAX_HISTORY_QUESTIONS
+from .question import prepare_question
 from .retrieval import EntryScore, Retriever
 
 Embed = Callable[[str], tuple[str, np.ndarray]]  # text -> (text as searched, unit vector)
@@ -40,14 +42,13 @@ class FollowUpReader:
         self.calibration = calibration
         self.embed = embed
         self.depth = depth  # entries ranked per reading
-        self._subject: np.ndarray | None = None  # the FAQ's common subject vector (lazy)
 
     # --- one question -------------------------------------------------------------
 
-    def read_alone(self, text: str) -> conversation.Reading:
-        """The question as typed, without the conversation."""
+    def read_alone(self, text: str, depth: int | None = None) -> conversation.Reading:
+        """The question as typed, without the conversation (``depth`` entries ranked)."""
         glossed, vector = self.embed(text)
-        return self._reading("alone", glossed, vector)
+        return self._reading("alone", glossed, vector, depth)
 
     def read(
         self, text: str, previous: int | None, previous_question: str | None
@@ -68,25 +69,37 @@ class FollowUpReader:
     def previous_turn(self, turns: list[conversation.Turn]) -> tuple[int | None, str | None]:
         """The entry the last turn was answered with (None if none) and the last user question.
 
-        Messages that quote their source ("Source: Question 9") say it; plain-string
-        histories are re-read (their last few questions, in order, follow-ups resolved).
+        A structured turn (an earlier Answer) says what it answered. Plain questions
+        after the last structured turn (or in a plain history) are re-read in order,
+        follow-ups resolved, starting from what that turn answered.
         """
         questions = [
-            smalltalk.strip_greeting(t) for t in _tidy(conversation.previous_questions(turns))
+            smalltalk.strip_greeting(t)
+            for t in _tidy(conversation.previous_questions(turns))
             if smalltalk.classify(t) is None
         ]
         if not questions:
             return None, None
-        if any(t.role == "assistant" and conversation.last_source_number([t]) for t in turns):
-            return conversation.last_source_number(turns), questions[0]
+        known = max((i for i, t in enumerate(turns) if t.reply is not None), default=None)
         entry: int | None = None
         previous_question: str | None = None
-        for text in reversed(questions[: conversation.MAX_HISTORY_QUESTIONS]):
+        plain = turns
+        if known is not None:
+            entry, previous_question = turns[known].answered, turns[known].question
+            plain = turns[known + 1 :]
+            if not plain:
+                return entry, questions[0]
+        texts = [
+            smalltalk.strip_greeting(t)
+            for t in _tidy([t.question for t in plain if t.question])
+            if smalltalk.classify(t) is None
+        ]
+        for text in texts[-MAX_HISTORY_QUESTIONS:]:
             reading, _ = self.read(text, entry, previous_question)
             entry = self._answered(reading)
             previous_question = text
-        last_user = next((t for t in reversed(turns) if t.role == "user"), None)
-        if last_user is not None and smalltalk.classify(last_user.content) is not None:
+        last = turns[-1].question
+        if last is not None and smalltalk.classify(last) is not None:
             entry = None  # "thanks" after an answer: a new question is not a repeat
         return entry, questions[0]
 
@@ -109,11 +122,9 @@ class FollowUpReader:
 
         ``glossed``/``vector`` are the follow-up as searched and ``alone`` its own reading.
         """
-        context_text = (
-            self.corpus.by_number[previous].question if previous is not None else previous_question
-        )
+        context_text = self.corpus.by_number[previous].question if previous is not None else previous_question
         subject_vector = conversation.mix(
-            vector, self._subject_vector(), conversation.SUBJECT_WEIGHT
+            vector, self.retriever.index.subject_vector(), conversation.SUBJECT_WEIGHT
         )
         subject = self._reading("subject", glossed, subject_vector)
         content_free = conversation.is_content_free(text)
@@ -138,8 +149,10 @@ class FollowUpReader:
             return chosen, f"{text} (following up on: {context_text})"
         return chosen, None
 
-    def _reading(self, name: str, text: str, vector: np.ndarray) -> conversation.Reading:
-        ranked = self.retriever.rank(text, vector, k=self.depth)
+    def _reading(
+        self, name: str, text: str, vector: np.ndarray, depth: int | None = None
+    ) -> conversation.Reading:
+        ranked = self.retriever.rank(text, vector, k=depth or self.depth)
         return conversation.Reading(name, ranked, self.confidence(ranked))
 
     def confidence(self, ranked: list[EntryScore]) -> float:
@@ -157,17 +170,8 @@ class FollowUpReader:
 
     def _has_unknown_words(self, text: str) -> bool:
         """Does the message use a content word that appears nowhere in the FAQ?"""
-        lexical = self.retriever.index.lexical
-        return any(not lexical.knows(w) for w in conversation.content_words(text))
-
-    def _subject_vector(self) -> np.ndarray:
-        """The FAQ's common subject: the mean of its question vectors (computed once)."""
-        if self._subject is None:
-            index = self.retriever.index
-            ids = np.nonzero(np.asarray(index.chunk_kind) == 0)[0]
-            mean = index.dense.vectors(ids).mean(axis=0)
-            self._subject = (mean / max(float(np.linalg.norm(mean)), 1e-9)).astype(np.float32)
-        return self._subject
+        index = self.retriever.index
+        return any(not index.knows(w) for w in conversation.content_words(text))
 
 
 def _tidy(texts: list[str]) -> list[str]:

@@ -1,11 +1,21 @@
-"""The small values that cross module lines: Entry, Passage, Hit, Answer."""
+"""The small values that cross module lines: Entry, Passage, Hit, Answer.
+
+They are plain data: how an Answer is shown (plain text, Markdown, a chat
+message) is ``render.py``'s job, and an Answer's ``to_dict()`` is what a
+conversation passes back as history (``conversation.py`` reads it as data).
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
 AnswerKind = Literal["faq", "declined", "smalltalk"]
+ANSWER_KINDS: tuple[str, ...] = ("faq", "declined", "smalltalk")
+
+# A confidence score in words: at or above each bound (checked in order).
+CONFIDENCE_BANDS: tuple[tuple[float, str], ...] = ((0.8, "high"), (0.5, "medium"), (0.0, "low"))
 
 
 @dataclass(frozen=True)
@@ -36,13 +46,21 @@ class Hit:
     score: float
 
 
+def confidence_word(score: float) -> str:
+    """A 0..1 score in words: "high", "medium" or "low"."""
+    return next(word for bound, word in CONFIDENCE_BANDS if score >= bound)
+
+
 @dataclass
 class Answer:
     """What the bot says to one question.
 
-    ``answer`` is the matched FAQ answer verbatim (or the decline / small-talk
-    message); ``question_number`` and ``question`` name its source and are
-    ``None`` when the bot declined or made small talk.
+    ``answer`` is the matched FAQ answer verbatim, or for a decline or small talk
+    the bot's one sentence; suggestions are never inside it but in
+    ``alternatives``. ``question_number`` and ``question`` name the source and are
+    ``None`` when the bot declined or made small talk. ``language`` is the
+    language the question was asked in (the framing of a reply follows it; a FAQ
+    answer stays in the FAQ's own words).
     """
 
     answer: str
@@ -57,6 +75,8 @@ class Answer:
     notice: str | None = None
     repeated: bool = False
     did_you_mean: Hit | None = None
+    language: str = "en"
+    intent: str | None = None  # the small-talk intent ("greeting", "human", ...)
 
     @property
     def declined(self) -> bool:
@@ -65,11 +85,7 @@ class Answer:
     @property
     def confidence(self) -> str:
         """The score in words: "high", "medium" or "low"."""
-        if self.score >= 0.8:
-            return "high"
-        if self.score >= 0.5:
-            return "medium"
-        return "low"
+        return confidence_word(self.score)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict with every field (and ``declined``, ``confidence``)."""
@@ -78,12 +94,28 @@ class Answer:
         data["confidence"] = self.confidence
         return data
 
-    def _repr_markdown_(self) -> str:  # rendered by Jupyter
-        from .formatting import to_markdown
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Answer:
+        """The Answer a ``to_dict()`` came from (unknown keys ignored; ValueError if malformed)."""
+        try:
+            kwargs = {f.name: data[f.name] for f in fields(cls) if f.name in data}
+            kwargs["passages"] = [Passage(**p) for p in data.get("passages") or []]
+            kwargs["alternatives"] = [Hit(**h) for h in data.get("alternatives") or []]
+            if data.get("did_you_mean") is not None:
+                kwargs["did_you_mean"] = Hit(**data["did_you_mean"])
+            answer = cls(**kwargs)
+        except (KeyError, TypeError) as exc:
+            raise ValueError(f"not an Answer.to_dict(): {exc}") from None
+        if answer.kind not in ANSWER_KINDS:
+            raise ValueError(f"not an Answer.to_dict(): kind {answer.kind!r}")
+        return answer
 
-        return to_markdown(self)
+    def _repr_markdown_(self) -> str:  # Jupyter shows an Answer as Markdown
+        from .render import markdown
+
+        return markdown(self)
 
     def __str__(self) -> str:
-        from .formatting import to_plain_text
+        from .render import plain_text
 
-        return to_plain_text(self)
+        return plain_text(self)

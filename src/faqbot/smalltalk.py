@@ -4,14 +4,15 @@ A message is small talk only when all of it is: "hi" is, "hi, how long is my
 data kept?" is not (the greeting is dropped and the rest is a FAQ question), and
 neither is "help me understand if ICE gets my data" or "who can see my
 information?". English and Spanish (accents optional) are recognised.
-Every reply says what the FAQ covers and suggests example questions; it never
-quotes a FAQ answer.
+The replies are ``render.py``'s (they say what the FAQ covers; the bot offers
+example questions beside them).
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from .text import fold
 
 _PATTERNS: dict[str, str] = {
     "greeting": (
@@ -66,31 +67,7 @@ _LEADING_GREETING = re.compile(
     re.IGNORECASE,
 )
 
-_REPLIES = {
-    "greeting": "Hello! I answer questions from {faq}.",
-    "thanks": "You're welcome! Ask me anything else from {faq}.",
-    "goodbye": "Goodbye, and take care. Come back any time with questions about {faq}.",
-    "identity": (
-        "I'm faqbot, an automatic helper — not a person, and not a lawyer. I answer from {faq}. "
-        "I quote the FAQ word for word and show which of its questions the answer comes from."
-    ),
-    "capabilities": (
-        "I answer questions from {faq}. I show the FAQ's answer and its question number, "
-        "and I tell you when the FAQ does not cover something."
-    ),
-    "help": (
-        "Type your question in your own words (English or simple Spanish). "
-        "I answer from {faq}. It has {count} questions."
-    ),
-    "ack": "Is there anything else you'd like to know? I answer from {faq}.",
-}
-
-
-def _plain(text: str) -> str:
-    """Lower-case, accents and Spanish ¿¡ removed, curly apostrophes straightened."""
-    text = unicodedata.normalize("NFKD", text.replace("’", "'"))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return text.replace("¿", "").replace("¡", "").lower()
+_plain = fold  # lower-case, accents and ¿¡ removed
 
 
 def classify(text: str) -> str | None:
@@ -112,14 +89,3 @@ def strip_greeting(text: str) -> str:
         return text
     stripped = text[m.end() :]
     return stripped if stripped.strip() and any(ch.isalnum() for ch in stripped) else text
-
-
-def reply(kind: str, title: str, count: int, examples: list[str], description: str = "") -> str:
-    """A short friendly reply that says what the FAQ covers and suggests example questions."""
-    faq = f"the FAQ “{title}”"
-    if description:  # a plain-language summary reads better than a title
-        faq = f"a FAQ about {description[0].lower()}{description[1:].rstrip('.')}"
-    text = _REPLIES.get(kind, _REPLIES["help"]).format(faq=faq, count=count)
-    if examples:
-        text += "\n\nYou could ask, for example:\n" + "\n".join(f"- {q}" for q in examples)
-    return text

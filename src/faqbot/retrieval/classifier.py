@@ -52,7 +52,7 @@ class PhrasingClassifier:
         entry_positions: np.ndarray,
         n_entries: int,
         outside: np.ndarray | None = None,
-    ) -> "PhrasingClassifier | None":
+    ) -> PhrasingClassifier | None:
         """Fit on phrasing ``vectors`` labelled with their ``entry_positions``.
 
         ``outside`` holds vectors of questions the FAQ does not answer (may be empty).
@@ -69,7 +69,7 @@ class PhrasingClassifier:
         y = np.asarray(entry_positions, dtype=np.int64)
         if set(np.unique(y).tolist()) != set(range(n_entries)):
             raise ValueError("every entry needs at least one phrasing")
-        if has_outside:
+        if outside is not None and has_outside:
             x = np.vstack([x, np.asarray(outside, dtype=np.float32)])
             y = np.concatenate([y, np.full(len(outside), n_entries, dtype=np.int64)])
         model = LogisticRegression(C=REGULARISATION_C, max_iter=MAX_ITERATIONS)
@@ -95,7 +95,7 @@ class PhrasingClassifier:
             np.savez(f, weights=self.weights, bias=self.bias, n_entries=np.int64(self.n_entries))
 
     @classmethod
-    def load(cls, path: Path) -> "PhrasingClassifier":
+    def load(cls, path: Path) -> PhrasingClassifier:
         with np.load(path, allow_pickle=False) as data:
             weights, bias = data["weights"], data["bias"]
             n_entries = int(data["n_entries"])

@@ -36,18 +36,20 @@ class DenseSearch:
         self.index = index
         self.index_type = index_type
         if index_type == "hnsw":
-            faiss.downcast_index(index).hnsw.efSearch = HNSW_EF_SEARCH
+            faiss.downcast_index(index).hnsw.efSearch = HNSW_EF_SEARCH  # type: ignore[attr-defined]
 
     @classmethod
-    def build(cls, vectors: np.ndarray, index_type: str | None = None) -> "DenseSearch":
+    def build(cls, vectors: np.ndarray, index_type: str | None = None) -> DenseSearch:
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         n, dim = vectors.shape
         index_type = index_type or choose_index_type(n)
+        index: faiss.Index
         if index_type == "flat":
             index = faiss.IndexFlatIP(dim)
         elif index_type == "hnsw":
-            index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
-            index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+            hnsw = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+            hnsw.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+            index = hnsw
         else:
             raise ValueError(f"unknown index type {index_type!r} (expected 'flat' or 'hnsw')")
         faiss.omp_set_num_threads(max(1, min(os.cpu_count() or 1, 4)))
@@ -58,7 +60,7 @@ class DenseSearch:
         return cls(index, index_type)
 
     @classmethod
-    def load(cls, path: Path, index_type: str) -> "DenseSearch":
+    def load(cls, path: Path, index_type: str) -> DenseSearch:
         return cls(faiss.read_index(str(path)), index_type)
 
     def save(self, path: Path) -> None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import bm25s
 import numpy as np
@@ -26,9 +26,7 @@ logging.getLogger("bm25s").setLevel(logging.ERROR)  # it logs routine steps as w
 
 
 def _tokenize(texts: Sequence[str]):
-    return bm25s.tokenize(
-        list(texts), lower=True, stopwords="en", stemmer=_STEMMER, show_progress=False
-    )
+    return bm25s.tokenize(list(texts), lower=True, stopwords="en", stemmer=_STEMMER, show_progress=False)
 
 
 class LexicalSearch:
@@ -41,13 +39,13 @@ class LexicalSearch:
         self._df = np.diff(indptr, append=indptr[-1])
 
     @classmethod
-    def build(cls, documents: Sequence[str]) -> "LexicalSearch":
+    def build(cls, documents: Sequence[str]) -> LexicalSearch:
         model = bm25s.BM25()
         model.index(_tokenize(documents), show_progress=False)
         return cls(model)
 
     @classmethod
-    def load(cls, folder: Path) -> "LexicalSearch":
+    def load(cls, folder: Path) -> LexicalSearch:
         return cls(bm25s.BM25.load(str(folder), mmap=False, allow_pickle=False))
 
     def save(self, folder: Path) -> None:
@@ -61,7 +59,6 @@ class LexicalSearch:
         if not known:
             return np.zeros(self.model.scores["num_docs"], dtype=np.float32)
         return np.asarray(self.model.get_scores(known), dtype=np.float32)
-
 
     def knows(self, text: str) -> bool:
         """Whether any BM25 token of ``text`` occurs in some entry (a vocabulary lookup)."""
@@ -77,8 +74,10 @@ class LexicalSearch:
         n = float(self.model.scores["num_docs"])
         vocab = self.model.vocab_dict
         df = np.array(
-            [self._df[vocab[t]] if vocab.get(t, len(self._df)) < len(self._df) else 0
-             for t in query_tokens(query)],
+            [
+                self._df[vocab[t]] if vocab.get(t, len(self._df)) < len(self._df) else 0
+                for t in query_tokens(query)
+            ],
             dtype=np.float64,
         )
         return float(np.log1p((n - df + 0.5) / (df + 0.5)).sum())

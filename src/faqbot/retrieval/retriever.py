@@ -11,13 +11,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..chunking import ChunkKind
 from .fusion import FusionConfig, fuse
 from .scope import corpus_places, unknown_places
 
 if TYPE_CHECKING:
     from ..index import SearchIndex
 
-QUESTION, ALTERNATE, ANSWER = 0, 1, 2
+ANSWER = ChunkKind.ANSWER.code
 MIN_DENSE_CANDIDATES = 256
 LEXICAL_CANDIDATES = 50
 CLASSIFIER_CANDIDATES = 10
@@ -25,21 +26,17 @@ CLASSIFIER_CANDIDATES = 10
 
 @dataclass
 class EntryScore:
-    """One entry's evidence for a query: component similarities, fused score, best passages."""
+    """One entry's fused score for a query, and its best answer passages."""
 
-    position: int  # index into the corpus entries
     number: int
     score: float
-    question_sim: float
-    answer_sim: float
-    bm25: float
     passages: list[tuple[int, float]] = field(default_factory=list)  # (chunk id, cosine)
 
 
 class Retriever:
     """Ranks the entries of one SearchIndex for a query."""
 
-    def __init__(self, index: "SearchIndex", config: FusionConfig | None = None):
+    def __init__(self, index: SearchIndex, config: FusionConfig | None = None):
         self.index = index
         self.config = config or FusionConfig()
         self._places: set[str] | None = None  # US states the corpus mentions (computed lazily)
@@ -101,8 +98,13 @@ class Retriever:
         lex = bm25[positions] if len(bm25) else np.zeros(len(positions), dtype=np.float32)
         p_entry = None if classified is None else classified[positions]
         fused = fuse(
-            q_sim, a_sim, lex, self.config,
-            query_idf=idx.lexical.query_idf(query), classified=p_entry, outside=outside,
+            q_sim,
+            a_sim,
+            lex,
+            self.config,
+            query_idf=idx.lexical.query_idf(query),
+            classified=p_entry,
+            outside=outside,
         )
         if self.config.method == "convex":
             fused = fused * self.scope_factor(query)
@@ -112,12 +114,8 @@ class Retriever:
             order = order[:k]
         return [
             EntryScore(
-                position=int(positions[i]),
                 number=idx.entry_numbers[int(positions[i])],
                 score=float(fused[i]),
-                question_sim=float(q_sim[i]),
-                answer_sim=float(a_sim[i]),
-                bm25=float(lex[i]),
                 passages=self._best_passages(int(starts[i]), int(ends[i]), sims),
             )
             for i in order

@@ -1,57 +1,39 @@
-"""The web chat: a Gradio app over a ``FAQBot`` (no retrieval logic here).
+"""The web chat: a Gradio page over a ``FAQBot`` (no retrieval logic here).
 
-``build_app(bot)`` makes the page: a chat whose replies show the FAQ answer,
-its source question and a confidence in words, with related questions as
-buttons; every FAQ question listed for browsing; a note on where answers
-come from. It also registers the JSON endpoint ``/ask`` (one string in,
-``Answer.to_dict()`` out) for ``gradio_client``.
+The conversation lives on the server, as data: a session's ``gr.State`` holds
+the turns (what was asked, and the ``Answer`` dict the bot gave), and every
+message the chat shows is rebuilt from it by ``render.py`` after each turn. No
+handler takes the chat's displayed messages as input, so a client cannot make
+the page show a reply the bot did not give, and the bot reads its history as
+data, never as text.
 
-``serve(...)`` loads the bot and runs the app on 127.0.0.1 unless told
-otherwise, with analytics off, no share link, no run history kept in the
-browser, and system fonts (nothing is fetched from the internet). A bounded
-queue makes overload answer "busy, please try again" instead of hanging.
+The page: a chat whose replies show the source question and a confidence in
+words before the FAQ's answer, with related questions as buttons; every FAQ
+question listed for browsing; a note on where answers come from. ``/?entry=9``
+opens the chat on entry 9's question and answer, rebuilt from the FAQ (only the
+number is read from the link). The JSON endpoint ``/ask`` (one string in,
+``Answer.to_dict()`` out) serves ``gradio_client``.
 """
 
 from __future__ import annotations
 
 import html
-import os
-from pathlib import Path
 from typing import Any
 
-# Before Gradio is imported anywhere: no usage statistics, no version check.
-os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
-# Gradio keeps timing records of the last N events in memory (10,000 by default); 500 is plenty.
-os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "500")
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
+import gradio as gr
 
-import gradio as gr  # noqa: E402
+from .. import render
+from ..bot import FAQBot
+from ..errors import QuestionError
+from ..limits import MAX_HISTORY_TURNS, MAX_QUESTION_CHARS, SCAN_CHARS
+from ..logs import UnansweredLog
+from ..models import Answer
 
-from .bot import FAQBot  # noqa: E402
-from .errors import FAQBotError, QuestionError  # noqa: E402
-from .formatting import escape_markdown  # noqa: E402
-from .ui_format import (  # noqa: E402
-    bot_message,
-    error_message,
-    example_messages,
-    history_turns,
-    page_note,
-    question_label,
-    retire_options,
-    user_message,
-)
-from .ui_unanswered import UnansweredLog  # noqa: E402
-
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 7860
-# One answer takes tens of milliseconds of CPU; two at a time suit a small machine.
-# Up to QUEUE_MAX_SIZE more wait their turn; beyond that the page says it is busy.
-CONCURRENCY_LIMIT = 2
-QUEUE_MAX_SIZE = 64
 # Gradio keeps ~55 KB of state per session (every API call is a new session) for the
-# newest SESSION_CAPACITY sessions: 500 bounds that at ~30 MB (Gradio's default, 10,000,
-# lets a busy server grow by ~550 MB). Idle chats beyond it lose only follow-up context.
+# newest SESSION_CAPACITY sessions: 500 bounds that at ~30 MB.
 SESSION_CAPACITY = 500
+CONCURRENCY_LIMIT = 2  # chat turns answered at once; QUEUE_MAX_SIZE more wait
+QUEUE_MAX_SIZE = 64
 EXAMPLE_COUNT = 3
 
 SYSTEM_FONTS = ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial", "sans-serif"]
@@ -72,6 +54,7 @@ CSS = """
 #faq-chat .options { margin-left: 16px !important; padding-top: 8px !important; gap: 8px; }
 #faq-chat button.option { line-height: 1.35; }
 #faq-chat .placeholder { padding: 0 1em; text-align: center; }
+#faq-chat .faq-source { margin-bottom: 0.6em; }
 /* "New conversation" clears the chat; the corner bin icon covered the first message on phones. */
 #faq-chat .top-panel { display: none !important; }
 /* Copying your own question back is of no use; copying an answer is. */
@@ -118,6 +101,8 @@ JS = """() => {
     .observe(document.body, { childList: true, subtree: true });
 }"""
 
+Turns = list[dict[str, Any]]  # the session's state: {"asked": str, "answer": dict | "error": str}
+
 
 def valid_text(text: str) -> str:
     """Text that can be sent as UTF-8 JSON: lone surrogates (a broken emoji pasted in a
@@ -125,67 +110,112 @@ def valid_text(text: str) -> str:
     return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
 
 
+def shown_question(text: str) -> str:
+    """A question as the chat echoes it: cut at what the bot reads, so a megabyte paste
+    neither fills the page nor the session."""
+    return text[:MAX_QUESTION_CHARS].rstrip() + " …" if len(text) > MAX_QUESTION_CHARS else text
+
+
+def messages(turns: Turns) -> list[dict[str, Any]]:
+    """The chat's messages, rebuilt from the session's turns (the only source of them).
+
+    The newest reply offers its related questions as buttons; older replies list
+    them as text, so the history still says what was offered.
+    """
+    out: list[dict[str, Any]] = []
+    for i, turn in enumerate(turns):
+        newest = i == len(turns) - 1
+        out.append({"role": "user", "content": render.user_html(turn["asked"])})
+        if "error" in turn:
+            out.append({"role": "assistant", "content": f"<p>{render.html_text(turn['error'])}</p>"})
+            continue
+        answer = Answer.from_dict(turn["answer"])
+        message: dict[str, Any] = {
+            "role": "assistant",
+            "content": render.html(answer, list_suggestions=not newest),
+        }
+        if newest and answer.alternatives:
+            message["options"] = [
+                {"value": str(h.number), "label": render.question_label(h.number, h.question)}
+                for h in answer.alternatives
+            ]
+        out.append(message)
+    return out
+
+
+def history(turns: Turns) -> list[dict[str, Any]]:
+    """What the bot reads as history: the earlier Answers, as data."""
+    return [t["answer"] for t in turns if "answer" in t]
+
+
 class ChatApp:
-    """The chat's event handlers, bound to one bot (and the optional unanswered log)."""
+    """The chat's event handlers, bound to one bot (and the optional unanswered log).
+
+    Each handler takes the session's turns (server-side state) and returns the
+    rebuilt messages and the new turns.
+    """
 
     def __init__(self, bot: FAQBot, unanswered: UnansweredLog | None = None):
         self.bot = bot
         self.unanswered = unanswered
 
-    def _answer(self, question: str, history: list[dict[str, str]] | None = None):
-        answer = self.bot.ask(question, history=history)
+    def _turn(self, asked: str, answer: Answer) -> dict[str, Any]:
         if self.unanswered is not None:
-            self.unanswered.record(question, answer)
-        return answer
+            self.unanswered.record(asked, answer)
+        return {"asked": shown_question(asked), "answer": answer.to_dict()}
 
-    def respond(
-        self,
-        question: str | None,
-        messages: list[dict[str, Any]] | None,
-        turns: list[dict[str, str]] | None,
-    ) -> tuple[list[dict[str, Any]], list[dict[str, str]], str]:
-        """One chat turn: returns the chat messages, the raw history and the cleared textbox."""
-        messages = list(messages or [])
+    def respond(self, question: str | None, turns: Turns | None) -> tuple[list[dict[str, Any]], Turns, str]:
+        """One typed question: returns the chat messages, the new turns and the cleared textbox."""
         turns = list(turns or [])
         if question is None or not question.strip():
-            return messages, turns, ""  # nothing typed: nothing to do
+            return messages(turns), turns, ""  # nothing typed: nothing to do
         question = valid_text(question)
-        messages = retire_options(messages)
-        messages.append(user_message(question))
         try:
-            answer = self._answer(question, history=turns)
+            answer = self.bot.ask(question, history=history(turns))
         except QuestionError as exc:
-            messages.append(error_message(str(exc)))
-            return messages, turns, ""
-        messages.append(bot_message(answer))
-        turns.extend(history_turns(question, answer))
-        return messages, turns, ""
+            turns.append({"asked": shown_question(question), "error": str(exc)})
+        else:
+            turns.append(self._turn(question, answer))
+        turns = turns[-MAX_HISTORY_TURNS:]
+        return messages(turns), turns, ""
 
-    def choose_option(
-        self, messages: list[dict[str, Any]] | None, turns: list[dict[str, str]] | None, evt: gr.SelectData
-    ) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
-        """A related question (an option under the last reply) was clicked: ask it."""
-        messages, turns, _ = self.respond(str(evt.value or ""), messages, turns)
-        return messages, turns
+    def open_entry(self, number: int, turns: Turns | None) -> tuple[list[dict[str, Any]], Turns]:
+        """Show FAQ entry ``number`` (a related question, a browse button, a permalink)."""
+        turns = list(turns or [])
+        if number in self.bot.corpus.by_number:
+            answer = self.bot.entry_answer(number)
+            turns.append(self._turn(answer.query, answer))
+        turns = turns[-MAX_HISTORY_TURNS:]
+        return messages(turns), turns
 
-    def choose_example(
-        self, messages: list[dict[str, Any]] | None, turns: list[dict[str, str]] | None, evt: gr.SelectData
-    ) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+    def choose_option(self, turns: Turns | None, evt: gr.SelectData) -> tuple[list[dict[str, Any]], Turns]:
+        """A related question under the last reply was clicked (its value is the entry number)."""
+        value = str(evt.value or "")
+        number = int(value) if value.isdigit() else -1
+        return self.open_entry(number, turns)
+
+    def choose_example(self, turns: Turns | None, evt: gr.SelectData) -> tuple[list[dict[str, Any]], Turns]:
         """An example question on the empty chat was clicked: ask it."""
         value = evt.value
         text = value.get("text", "") if isinstance(value, dict) else str(value or "")
-        messages, turns, _ = self.respond(text, messages, turns)
-        return messages, turns
+        shown, turns, _ = self.respond(text, turns)
+        return shown, turns
 
-    def ask_entry(self, number: int):
-        """A handler asking FAQ question ``number`` (for the browse list's buttons)."""
-        question = self.bot.entry(number).question
+    def entry_handler(self, number: int):
+        """A handler showing FAQ entry ``number`` (for the browse list's buttons)."""
 
-        def handler(messages, turns):
-            messages, turns, _ = self.respond(question, messages, turns)
-            return messages, turns
+        def handler(turns: Turns | None) -> tuple[list[dict[str, Any]], Turns]:
+            return self.open_entry(number, turns)
 
         return handler
+
+    def load(self, request: gr.Request) -> tuple[list[dict[str, Any]], Turns]:
+        """A fresh page: ``?entry=N`` opens on entry N; anything else starts empty."""
+        value = (request.query_params.get("entry") or "") if request is not None else ""
+        number = int(value) if value.isdigit() and len(value) <= 9 else -1
+        if number in self.bot.corpus.by_number:
+            return self.open_entry(number, [])
+        return [], []
 
     def api_ask(self, question: str) -> dict:
         """Answer one question from the FAQ; returns the full answer as JSON.
@@ -196,31 +226,32 @@ class ChatApp:
         ``alternatives``, ``passages`` and more (``Answer.to_dict()``).
         """
         try:
-            return self._answer(valid_text(question) if isinstance(question, str) else question).to_dict()
+            text = valid_text(question) if isinstance(question, str) else question
+            answer = self.bot.ask(text)
         except QuestionError as exc:
             raise gr.Error(str(exc), title="Not a question", print_exception=False) from None
+        if self.unanswered is not None:
+            self.unanswered.record(answer.query, answer)
+        return answer.to_dict()
 
 
-def _theme() -> gr.themes.Base:
-    return gr.themes.Default(
-        primary_hue="blue", neutral_hue="slate", font=SYSTEM_FONTS, font_mono=MONO_FONTS
-    )
+def theme() -> gr.themes.Base:
+    return gr.themes.Default(primary_hue="blue", neutral_hue="slate", font=SYSTEM_FONTS, font_mono=MONO_FONTS)
 
 
-def build_app(bot: FAQBot, log_unanswered: str | Path | None = None) -> gr.Blocks:
-    """The Gradio app for ``bot``; ``log_unanswered`` opts in to logging declined questions."""
-    unanswered = UnansweredLog(log_unanswered) if log_unanswered else None
+def build_chat(bot: FAQBot, unanswered: UnansweredLog | None = None) -> gr.Blocks:
+    """The Gradio page for ``bot``; ``unanswered`` is the opt-in log of declined questions."""
     app = ChatApp(bot, unanswered)
     title = bot.title
     entries = bot.entries
     description = bot.corpus.description
 
     with gr.Blocks(title=title, analytics_enabled=False, fill_width=False) as demo:
-        header = f"# {escape_markdown(title)}\n"
+        header = f"# {render.md_text(title)}\n"
         if description:
             header += f'<p class="faq-description">{html.escape(description)}</p>\n'
         gr.Markdown(header, elem_id="faq-header")
-        gr.Markdown(page_note(unanswered is not None), elem_id="faq-note")
+        gr.Markdown(render.page_note(unanswered is not None), elem_id="faq-note")
 
         turns = gr.State([])
         with gr.Row(equal_height=False):
@@ -244,7 +275,10 @@ def build_app(bot: FAQBot, log_unanswered: str | Path | None = None) -> gr.Block
                         f"**Ask a question about the FAQ in your own words**, "
                         f"or tap an example below. The FAQ has {len(entries)} questions."
                     ),
-                    examples=example_messages(bot.example_entries(EXAMPLE_COUNT)),
+                    examples=[
+                        {"text": q, "display_text": q}
+                        for q in render.example_questions(bot.example_entries(EXAMPLE_COUNT))
+                    ],
                 )
                 with gr.Row(equal_height=True):
                     box = gr.Textbox(
@@ -254,6 +288,7 @@ def build_app(bot: FAQBot, log_unanswered: str | Path | None = None) -> gr.Block
                         placeholder="Type your question here…",
                         lines=1,
                         max_lines=4,
+                        max_length=SCAN_CHARS,  # a paste is cut here, well under the request limit
                         scale=5,
                         min_width=160,
                         autofocus=True,
@@ -262,72 +297,30 @@ def build_app(bot: FAQBot, log_unanswered: str | Path | None = None) -> gr.Block
                     send = gr.Button("Ask", variant="primary", scale=1, min_width=70, elem_id="faq-send")
                 clear = gr.Button("New conversation", size="sm", variant="secondary", elem_id="faq-clear")
             with gr.Column(scale=2, min_width=280):
-                with gr.Accordion(f"All {len(entries)} questions in this FAQ", open=True, elem_id="faq-browse"):
+                with gr.Accordion(
+                    f"All {len(entries)} questions in this FAQ", open=True, elem_id="faq-browse"
+                ):
                     buttons = []
                     for e in entries:
                         b = gr.Button(
-                            question_label(e.number, e.question),
+                            render.question_label(e.number, e.question),
                             size="sm",
                             variant="secondary",
                             elem_classes=["faq-question-button"],
                         )
                         buttons.append((e.number, b))
 
-        private = {"api_visibility": "private"}
-        box.submit(app.respond, [box, chatbot, turns], [chatbot, turns, box], **private)
-        send.click(app.respond, [box, chatbot, turns], [chatbot, turns, box], **private)
-        chatbot.option_select(app.choose_option, [chatbot, turns], [chatbot, turns], **private)
-        chatbot.example_select(app.choose_example, [chatbot, turns], [chatbot, turns], **private)
-        chatbot.clear(lambda: [], None, turns, queue=False, **private)
+        private: dict[str, Any] = {"api_visibility": "private"}
+        box.submit(app.respond, [box, turns], [chatbot, turns, box], **private)
+        send.click(app.respond, [box, turns], [chatbot, turns, box], **private)
+        chatbot.option_select(app.choose_option, [turns], [chatbot, turns], **private)
+        chatbot.example_select(app.choose_example, [turns], [chatbot, turns], **private)
         clear.click(lambda: ([], []), None, [chatbot, turns], queue=False, **private)
         for number, b in buttons:
-            b.click(app.ask_entry(number), [chatbot, turns], [chatbot, turns], **private)
+            b.click(app.entry_handler(number), [turns], [chatbot, turns], **private)
+        demo.load(app.load, None, [chatbot, turns], **private)
 
         gr.api(app.api_ask, api_name="ask", api_description=app.api_ask.__doc__)
 
     demo.queue(max_size=QUEUE_MAX_SIZE, default_concurrency_limit=CONCURRENCY_LIMIT)
     return demo
-
-
-def launch_kwargs(host: str, port: int | None) -> dict[str, Any]:
-    """The launch settings that keep the app local and private."""
-    return {
-        "server_name": host,
-        "server_port": port,
-        "share": False,
-        "inbrowser": False,
-        "show_error": False,
-        "footer_links": ["api"],
-        "run_history": False,
-        "enable_monitoring": False,
-        "mcp_server": False,
-        "ssr_mode": False,
-        "pwa": False,
-        "state_session_capacity": SESSION_CAPACITY,
-        "theme": _theme(),
-        "css": CSS,
-        "head": HEAD,
-        "js": JS,
-    }
-
-
-def serve(
-    corpus: str | Path | None = None,
-    index_dir: str | Path | None = None,
-    host: str = DEFAULT_HOST,
-    port: int = DEFAULT_PORT,
-    log_unanswered: str | Path | None = None,
-) -> None:
-    """Run the web chat until interrupted (Ctrl+C)."""
-    bot = FAQBot.from_corpus(corpus, index_dir)
-    demo = build_app(bot, log_unanswered=log_unanswered)
-    try:
-        demo.launch(**launch_kwargs(host, port), prevent_thread_lock=True, quiet=True)
-    except OSError as exc:
-        raise FAQBotError(
-            f"cannot start the web chat on {host}:{port} ({exc}). "
-            f"Is another server using port {port}? Try --port {port + 1}."
-        ) from exc
-    reach = "this machine only" if host in ("127.0.0.1", "localhost", "::1") else f"reachable on {host}"
-    print(f"faqbot: the chat is at {demo.local_url} ({reach}); press Ctrl+C to stop.", flush=True)
-    demo.block_thread()

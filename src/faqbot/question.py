@@ -14,8 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from .errors import QuestionError
-
-MAX_CHARS = 1000  # the model reads ~256 word pieces (~1,000 characters of English)
+from .limits import MAX_QUESTION_CHARS, SCAN_CHARS
 
 _SPACE = re.compile(r"\s+")
 _LEADING_BLANK = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202f\u2060-\u206f\ufeff]*")
@@ -28,15 +27,6 @@ class Question:
     text: str
     original_length: int
     truncated: bool
-
-    @property
-    def notice(self) -> str | None:
-        if not self.truncated:
-            return None
-        return (
-            f"Your question was {self.original_length:,} characters long; "
-            f"only the first {MAX_CHARS:,} were read."
-        )
 
 
 def prepare_question(question: object) -> Question:
@@ -51,8 +41,9 @@ def prepare_question(question: object) -> Question:
         )
     original_length = len(question)
     # Look at a bounded prefix only: a megabyte of text costs no more than the model reads.
-    start = _LEADING_BLANK.match(question).end()  # a question after a page of blank lines
-    head = question[start : start + MAX_CHARS * 4]
+    leading = _LEADING_BLANK.match(question)  # the pattern matches any text (maybe empty)
+    start = leading.end() if leading else 0  # a question after a page of blank lines
+    head = question[start : start + SCAN_CHARS]
     head = head.encode("utf-8", errors="replace").decode("utf-8")  # lone surrogates -> U+FFFD
     head = "".join(
         " " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") and ch not in "\u200d" else ch
@@ -61,8 +52,8 @@ def prepare_question(question: object) -> Question:
     text = _SPACE.sub(" ", head).strip()
     if not text or not any(ch.isalnum() for ch in text):
         raise QuestionError("Please type a question: the text was empty or had no words in it.")
-    truncated = len(text) > MAX_CHARS or original_length - start > MAX_CHARS * 4
-    if len(text) > MAX_CHARS:
-        cut = text[:MAX_CHARS]
-        text = cut.rsplit(" ", 1)[0] if " " in cut[MAX_CHARS // 2 :] else cut
+    truncated = len(text) > MAX_QUESTION_CHARS or original_length - start > SCAN_CHARS
+    if len(text) > MAX_QUESTION_CHARS:
+        cut = text[:MAX_QUESTION_CHARS]
+        text = cut.rsplit(" ", 1)[0] if " " in cut[MAX_QUESTION_CHARS // 2 :] else cut
     return Question(text=text, original_length=original_length, truncated=truncated)

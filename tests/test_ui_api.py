@@ -157,8 +157,10 @@ def test_permalink_opens_on_that_entry_and_ignores_anything_else(chat):
 def test_page_note_says_what_is_kept():
     from faqbot.render import page_note
 
-    note = page_note(logging_unanswered=False)
+    nm = "They are general information, not legal advice, and may be out of date."
+    note = page_note(logging_unanswered=False, disclaimer=nm)
     assert "not legal advice" in note and "not stored" in note and "out of date" in note
+    assert "legal" not in page_note(False) and "out of date" in page_note(False)  # generic default
     logged = page_note(logging_unanswered=True)
     assert "cannot answer are saved" in logged and "Questions you type here are not stored" not in logged
 

@@ -198,6 +198,7 @@ class FAQBot:
                 alternatives=alternatives,
                 query=q.text,
                 notice=self._notice(q),
+                contact=self.corpus.contact,
             )
         entry = self.entry(decision.entry.number)
         return Answer(
@@ -230,6 +231,7 @@ class FAQBot:
             query=q.text,
             notice=self._notice(q),
             intent=intent,
+            contact=self.corpus.contact if intent == "human" else None,
         )
 
 

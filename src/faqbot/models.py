@@ -38,6 +38,22 @@ class Passage:
 
 
 @dataclass(frozen=True)
+class Link:
+    """A link to a person or office: the words shown, and where it goes (http(s), mailto, tel)."""
+
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Contact:
+    """How to reach a person when the FAQ is not enough (from the corpus's ``.meta.json``)."""
+
+    text: str
+    links: tuple[Link, ...] = ()
+
+
+@dataclass(frozen=True)
 class Hit:
     """A ranked FAQ entry for a query: number, question and a 0..1 score."""
 
@@ -77,6 +93,7 @@ class Answer:
     did_you_mean: Hit | None = None
     language: str = "en"
     intent: str | None = None  # the small-talk intent ("greeting", "human", ...)
+    contact: Contact | None = None  # a way to a person, with declines and "talk to a human"
 
     @property
     def declined(self) -> bool:
@@ -103,6 +120,9 @@ class Answer:
             kwargs["alternatives"] = [Hit(**h) for h in data.get("alternatives") or []]
             if data.get("did_you_mean") is not None:
                 kwargs["did_you_mean"] = Hit(**data["did_you_mean"])
+            if data.get("contact") is not None:
+                c = data["contact"]
+                kwargs["contact"] = Contact(c.get("text", ""), tuple(Link(**x) for x in c.get("links") or []))
             answer = cls(**kwargs)
         except (KeyError, TypeError) as exc:
             raise ValueError(f"not an Answer.to_dict(): {exc}") from None

@@ -321,11 +321,17 @@ def html(a: Answer, confidence_hint: bool = True, list_suggestions: bool = False
 # --- the page -----------------------------------------------------------------------------
 
 
-def page_note(logging_unanswered: bool) -> str:
-    """The short visible note on where answers come from and what is kept (Markdown)."""
-    note = (
-        "Answers are quoted word for word from the FAQ document. They are general "
-        "information, **not legal advice**, and may be out of date."
+GENERIC_DISCLAIMER = "They are general information and may be out of date."
+
+
+def page_note(logging_unanswered: bool, disclaimer: str = "") -> str:
+    """The short visible note on where answers come from and what is kept (Markdown).
+
+    ``disclaimer`` is the FAQ owner's own words on the answers' standing (its meta
+    sidecar); without one, a generic sentence.
+    """
+    note = "Answers are quoted word for word from the FAQ document. " + md_text(
+        disclaimer or GENERIC_DISCLAIMER
     )
     if logging_unanswered:
         return note + (

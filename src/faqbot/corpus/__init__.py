@@ -69,6 +69,7 @@ class Corpus:
     out_of_scope: tuple[str, ...] = ()  # example questions the FAQ does not answer
     language: str = DEFAULT_LANGUAGE
     contact: Contact | None = None
+    disclaimer: str = ""  # the answers' standing, as the FAQ's owner words it
     by_number: dict[int, Entry] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -112,6 +113,7 @@ def load_corpus(path: str | Path) -> Corpus:
         out_of_scope=sidecars.out_of_scope,
         language=meta.language,
         contact=meta.contact,
+        disclaimer=meta.disclaimer,
     )
 
 

@@ -15,31 +15,15 @@ accepted: a link is shown to people as something to click, so anything else
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from ..models import Contact, Link
 from ._text import bad_character, one_line
 
 MAX_URL_CHARS = 2000
 _URL_FORBIDDEN = re.compile(r"[\s\x00-\x1f\x7f\"'<>\\`]")
 _TEL = re.compile(r"\+?[0-9][0-9().\-]*(;[A-Za-z0-9=\-.]*)*")
 _MAILBOX = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-
-
-@dataclass(frozen=True)
-class Link:
-    """A link to a person or office: the words shown, and where it goes."""
-
-    label: str
-    url: str
-
-
-@dataclass(frozen=True)
-class Contact:
-    """How to reach a person: a sentence, and links (phone, email, web page)."""
-
-    text: str
-    links: tuple[Link, ...] = ()
 
 
 class ContactError(ValueError):

@@ -1,8 +1,9 @@
 """The optional JSON files beside a FAQ source ``faq.txt``:
 
 * ``faq.meta.json``: ``{"title": ..., "description": ..., "language": "en",
-  "contact": {"text": ..., "links": [{"label": ..., "url": ...}]}}``, every key
-  optional. ``language`` is the language the FAQ is written in, a BCP 47 code
+  "contact": {"text": ..., "links": [{"label": ..., "url": ...}]}, "disclaimer": ...}``,
+  every key optional. ``disclaimer`` is what the page says about the answers' standing
+  (e.g. "general information, not legal advice"). ``language`` is the language the FAQ is written in, a BCP 47 code
   such as ``en``, ``es`` or ``pt-BR`` (default ``en``); ``contact`` is a way to
   reach a person (``contact.py``).
 * ``faq.alternates.json``: ``{"9": ["how long is my data kept?", ...]}``, more
@@ -51,6 +52,7 @@ class Meta:
     description: str = ""
     language: str = DEFAULT_LANGUAGE
     contact: Contact | None = None
+    disclaimer: str = ""
 
 
 @dataclass(frozen=True)
@@ -122,7 +124,8 @@ def parse_meta(data: dict, side: object, text: str = "") -> Meta:
         contact = contact_from_json(data.get("contact"))
     except ContactError as exc:
         raise where.error(str(exc), key="contact", value=exc.value) from None
-    return Meta(one_line(title), description.strip(), language, contact)
+    disclaimer = _optional_text(data, "disclaimer", where)
+    return Meta(one_line(title), description.strip(), language, contact, disclaimer.strip())
 
 
 def parse_alternates(

@@ -251,7 +251,7 @@ def build_chat(bot: FAQBot, unanswered: UnansweredLog | None = None) -> gr.Block
         if description:
             header += f'<p class="faq-description">{html.escape(description)}</p>\n'
         gr.Markdown(header, elem_id="faq-header")
-        gr.Markdown(render.page_note(unanswered is not None), elem_id="faq-note")
+        gr.Markdown(render.page_note(unanswered is not None, bot.corpus.disclaimer), elem_id="faq-note")
 
         turns = gr.State([])
         with gr.Row(equal_height=False):

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from faqbot import IndexMismatchError, load_corpus
-from faqbot.index import MANIFEST, build_index, load_index, open_index, read_manifest, save_index
+from faqbot.build import build_index, open_index
+from faqbot.index import MANIFEST, load_index, read_manifest, save_index
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -21,7 +21,8 @@ import pytest
 
 from faqbot import FAQBot, IndexMismatchError, load_corpus
 from faqbot._files import file_sha256
-from faqbot.index import MANIFEST, PASSAGES, VECTORS, build_index, load_index, read_manifest, save_index
+from faqbot.build import build_index
+from faqbot.index import MANIFEST, PASSAGES, VECTORS, load_index, read_manifest, save_index
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "corpus" / "new-mexico-benefits-data-ice.txt"

@@ -14,9 +14,8 @@ import json
 import pytest
 from conftest import DATA, DEFAULT_CORPUS
 
-from faqbot.confidence import Calibration
-from faqbot.retrieval import scope
-from faqbot.retrieval.spanish import gloss, looks_spanish
+from faqbot.retrieval.calibration import Calibration, fit
+from faqbot.retrieval.names import unknown_names
 
 HELDOUT = DATA / "nm_heldout3.jsonl"  # the clean held-out set: the regression gate
 DEV_HELDOUT = DATA / "nm_heldout.jsonl"  # earlier held-out sets, now development data
@@ -92,33 +91,16 @@ def test_alternates_are_loaded(corpus):
     assert all(len(e.alternates) >= 4 for e in corpus.entries)
 
 
-# --- Spanish glossing ---------------------------------------------------------------
+# --- names and calibration -------------------------------------------------------------
 
 
-def test_gloss_translates_spanish_words():
-    assert gloss("cuanto tiempo guardan mis datos?") == "how long keep my data?"
-    assert "license" in gloss("if i get my licencia does ice find out")
-    assert "mandatory" in gloss("is sharing obligatorio")
-    assert "information" in gloss("¿Qué información comparte Nuevo México?")
-
-
-@pytest.mark.parametrize(
-    "text",
-    ["how long do they keep my data?", "What is the capital of New Mexico?", "me too", "el paso"],
-)
-def test_gloss_leaves_english_alone(text):
-    assert gloss(text) == text
-    assert not looks_spanish(text)
-
-
-# --- scope and calibration ----------------------------------------------------------
-
-
-def test_places_in_and_unknown_places():
-    assert scope.places_in("does West Virginia share like Texas?") == {"west virginia", "texas"}
-    assert scope.places_in("new mexico data") == {"new mexico"}
-    assert scope.unknown_places("does texas share?", {"new mexico"}) == {"texas"}
-    assert scope.unknown_places("new mexico?", {"new mexico"}) == set()
+def test_names_the_faq_never_mentions_are_counted():
+    known = {"new", "mexico", "ice", "hsd", "data"}
+    assert unknown_names("does Texas share data with ICE?", known) == 1
+    assert unknown_names("does new mexico share data with ICE?", known) == 0
+    assert unknown_names("does the IRS get my data", known) == 1  # an acronym the FAQ never uses
+    assert unknown_names("can HSD fix my data", known) == 0
+    assert unknown_names("Does my landlord see it", known) == 0  # a capital at the start is no name
 
 
 def test_calibration_is_monotone_and_threshold_sits_between():
@@ -126,6 +108,19 @@ def test_calibration_is_monotone_and_threshold_sits_between():
     scores = [cal.confidence(s / 20) for s in range(21)]
     assert scores == sorted(scores) and 0 < scores[0] < 0.05 and scores[-1] > 0.95
     assert cal.confidence(0.30) < cal.threshold < cal.confidence(0.45)
+
+
+def test_fitted_threshold_declines_the_outside_probes():
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    outside = rng.normal(0.1, 0.05, 500)
+    inside = rng.normal(0.5, 0.1, 300)
+    cal = fit(inside, inside > 0.3, outside)
+    declined = np.mean([cal.confidence(s) < cal.threshold for s in outside])
+    answered = np.mean([cal.confidence(s) >= cal.threshold for s in inside])
+    assert 0.97 <= declined <= 0.99 and answered > 0.95
+    assert Calibration.from_dict(cal.to_dict()) == Calibration(**cal.to_dict())
 
 
 def test_other_state_question_is_declined(bot):

@@ -16,8 +16,9 @@ import pytest
 from fakes import HashEmbedder
 
 from faqbot.bot import FAQBot
+from faqbot.build import build_index, open_index
 from faqbot.corpus import corpus_from_entries
-from faqbot.index import build_index, load_index, open_index, read_manifest, save_index
+from faqbot.index import load_index, read_manifest, save_index
 from faqbot.models import Entry
 from faqbot.retrieval import dense
 from faqbot.retrieval.dense import DenseSearch, choose_index_type

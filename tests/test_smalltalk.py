@@ -12,7 +12,7 @@ import json
 import pytest
 from conftest import DATA
 
-from faqbot import render, smalltalk
+from faqbot import render
 
 CASES = [
     json.loads(line)
@@ -61,7 +61,6 @@ def test_smalltalk_gets_a_smalltalk_reply(bot, query):
 
 @pytest.mark.parametrize("case", QUESTIONS, ids=[c["query"] for c in QUESTIONS])
 def test_real_questions_are_not_smalltalk(bot, case):
-    assert smalltalk.classify(case["query"]) is None
     a = bot.ask(case["query"])
     assert a.kind != "smalltalk"
     if case.get("expected"):
@@ -80,23 +79,22 @@ def test_smalltalk_inside_a_conversation_stays_smalltalk(bot):
         ("hi", "greeting"),
         ("thanks!", "thanks"),
         ("bye", "goodbye"),
+        ("ok bye", "goodbye"),
         ("who are you?", "identity"),
+        ("who made you?", "creator"),
+        ("can I talk to a human?", "human"),
+        ("¿puedo hablar con una persona?", "human"),
+        ("¿hablas español?", "languages"),
         ("what can you do", "capabilities"),
         ("help", "help"),
         ("¿Qué puedes hacer?", "capabilities"),
     ],
 )
-def test_classify_kinds(text, kind):
-    assert smalltalk.classify(text) == kind
+def test_smalltalk_intents_are_recognised_with_the_model(bot, text, kind):
+    a = bot.ask(text)
+    assert (a.kind, a.intent) == ("smalltalk", kind), (text, a.kind, a.intent)
 
 
-def test_strip_greeting():
-    assert smalltalk.strip_greeting("hi, how long is my data kept?") == "how long is my data kept?"
-    assert smalltalk.strip_greeting("Hola! is it mandatory?") == "is it mandatory?"
-    assert smalltalk.strip_greeting("hi") == "hi"
-    assert smalltalk.strip_greeting("history of data sharing") == "history of data sharing"
-
-
-def test_reply_without_a_description_names_the_title():
-    text = render.smalltalk_sentence("greeting", "Pet FAQ", 5)
-    assert "“Pet FAQ”" in text
+def test_talk_to_a_human_offers_the_faqs_contact(bot):
+    a = bot.ask("can I talk to a real person?")
+    assert a.intent == "human" and a.contact == bot.corpus.contact

@@ -22,18 +22,18 @@ from pathlib import Path
 
 import numpy as np
 
-from . import conversation, render, smalltalk
+from . import conversation, language, render, smalltalk
+from .build import open_index
 from .bundled import default_corpus_path, default_index_dir
-from .confidence import Calibration, default_calibration
 from .corpus import Corpus, load_corpus
 from .decide import MAX_ALTERNATIVES, Decision, decide
 from .embedders import Embedder, shared_embedder
 from .followup import FollowUpReader
-from .index import SearchIndex, open_index
+from .index import SearchIndex
 from .limits import MAX_QUESTION_CHARS
 from .models import Answer, Entry, Hit, Passage
 from .question import Question, prepare_question
-from .retrieval import EntryScore, FusionConfig, Retriever, spanish
+from .retrieval import Calibration, EntryScore, FusionConfig, Retriever
 
 
 class FAQBot:
@@ -56,7 +56,7 @@ class FAQBot:
         self.index = index
         self.embedder = embedder
         self.retriever = Retriever(index, fusion)
-        self.calibration = calibration or default_calibration(index.classifier is not None)
+        self.calibration = calibration or index.calibration
         self.followups = FollowUpReader(
             corpus, self.retriever, self.calibration, self._embed, depth=MAX_ALTERNATIVES + 2
         )
@@ -73,16 +73,18 @@ class FAQBot:
         fusion: FusionConfig | None = None,
         calibration: Calibration | None = None,
         model: str | None = None,
+        embedder: Embedder | None = None,
     ) -> FAQBot:
         """Load a FAQ file and its index (building and saving the index when needed).
 
         ``index_dir`` defaults to the bundled index for the bundled FAQ and to
         ``<name>.index/`` beside any other file; ``in_memory=True`` never writes.
-        ``model`` picks the embedding model (``embedders.load_embedder``).
+        ``model`` picks the embedding model (``embedders.load_embedder``), or
+        ``embedder`` gives one (tests use a fake one).
         """
         corpus_path = Path(path) if path is not None else default_corpus_path()
         corpus = load_corpus(corpus_path)
-        embedder = shared_embedder(model)
+        embedder = embedder or shared_embedder(model)
         folder = None if in_memory else Path(index_dir or default_index_dir(corpus_path))
         index = open_index(folder, corpus, embedder, rebuild=rebuild, show_progress=show_progress)
         return cls(corpus, index, embedder, fusion=fusion, calibration=calibration)
@@ -119,10 +121,9 @@ class FAQBot:
         reading = self.followups.read_alone(q.text, depth=k)
         return [self._hit(r) for r in reading.ranked]
 
-    def _embed(self, text: str) -> tuple[str, np.ndarray]:
-        """The text as searched (Spanish words glossed: the model reads English) and its vector."""
-        glossed = spanish.gloss(text)
-        return glossed, self.embedder.encode_one(glossed)
+    def _embed(self, text: str) -> np.ndarray:
+        """A question's vector (the model's query role)."""
+        return self.embedder.encode_one(text, role="query")
 
     def _hit(self, r: EntryScore) -> Hit:
         score = self.calibration.confidence(r.score)
@@ -134,15 +135,15 @@ class FAQBot:
         """Answer one question, using earlier turns (``history``) for follow-ups."""
         q = prepare_question(question)
         turns = conversation.normalise_history(history)
-        intent = smalltalk.classify(q.text)
+        vector = self._embed(q.text)  # encoded once: small talk and retrieval share it
+        intent = self.index.smalltalk.intent(vector, q.text) if self.index.smalltalk is not None else None
         if intent is not None:
-            offered = conversation.last_offer(turns) if conversation.is_yes(q.text) else None
+            offered = conversation.last_offer(turns) if smalltalk.is_yes(q.text) else None
             if offered is not None and offered in self.corpus.by_number:
                 return self._accept_offer(q, offered)
             return self._smalltalk(q, intent)
-        text = smalltalk.strip_greeting(q.text)
         previous, previous_question = self.followups.previous_turn(turns)
-        reading, resolved = self.followups.read(text, previous, previous_question)
+        reading, resolved = self.followups.read(q.text, previous, previous_question, vector=vector)
         decision = decide(reading.ranked, reading.confidence, self.calibration)
         answer = self._compose(q, decision)
         answer.resolved_query = resolved
@@ -184,6 +185,10 @@ class FAQBot:
 
     # --- compose ------------------------------------------------------------------
 
+    def _language(self, q: Question) -> str:
+        """The language the reply is framed in: the question's, else the FAQ's."""
+        return language.detect(q.text, default=self.corpus.language)
+
     def _notice(self, q: Question) -> str | None:
         return render.truncation_notice(q.original_length, MAX_QUESTION_CHARS) if q.truncated else None
 
@@ -199,6 +204,7 @@ class FAQBot:
                 query=q.text,
                 notice=self._notice(q),
                 contact=self.corpus.contact,
+                language=self._language(q),
             )
         entry = self.entry(decision.entry.number)
         return Answer(
@@ -212,6 +218,7 @@ class FAQBot:
             query=q.text,
             notice=self._notice(q),
             did_you_mean=None if decision.did_you_mean is None else self._hit(decision.did_you_mean),
+            language=self._language(q),
         )
 
     def _passages(self, r: EntryScore) -> list[Passage]:
@@ -232,6 +239,7 @@ class FAQBot:
             notice=self._notice(q),
             intent=intent,
             contact=self.corpus.contact if intent == "human" else None,
+            language=self._language(q),
         )
 
 

@@ -39,47 +39,35 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .engine_data import function_words
 from .errors import QuestionError
 from .limits import MAX_HISTORY_TURNS
 from .models import Answer
+from .text import fold, words
 
 if TYPE_CHECKING:
     from .retrieval import EntryScore
 
 SUBJECT_WEIGHT = 0.5  # share of the FAQ's subject vector in the "subject" reading
 CONTEXT_WEIGHT = 1.0  # share of the previous entry's question in the "context" reading
+# How follow-ups start, in English and Spanish ("and can I fix it?", "¿y la de Medicaid?").
 _FOLLOWUP_START = re.compile(
     r"^(and|but|also|so|then|what about|how about|what if|and what|ok(ay)?,? (and|but|so)|"
     r"same|why|when|where|who|for how long|how long|how|"
-    r"can i|can they|do they|does it|is it|are they)\b",
+    r"can i|can they|do they|does it|is it|are they|"
+    r"y|pero|tambien|entonces|y si|y que|que tal|por que|cuando|donde|quien|cuanto tiempo|como|"
+    r"puedo|pueden|lo|la|los|las|eso|esto)\b",
     re.IGNORECASE,
 )
 _PRONOUN = re.compile(
-    r"\b(it|its|they|them|their|that|this|those|these|there|he|she|such|the same|which)\b",
+    r"\b(it|its|they|them|their|that|this|those|these|there|he|she|such|the same|which|"
+    r"eso|esto|esa|ese|ellos|ellas|lo|los|las|su|sus|alli|ahi)\b",
     re.IGNORECASE,
 )
-# Words that carry no topic of their own: a follow-up made only of these
-# ("which ones?", "tell me more", "who do I ask?") can only mean "more on the last answer".
-_FUNCTION_WORD_LIST = """
-    a an the and or but so then also too if of to in on at for from by with about as into
-    over than that this these those it its they them their there here he she we you your i
-    me my mine our us who whom whose which what whats when where why how is are was were be
-    been being am do does did done doing can could will would shall should may might not no
-    yes ok okay just only very really more most much many any some all each other same such
-    own one ones thing things stuff please pls explain mean means meaning ask say said know
-    want get got go again else exactly anything something huh hmm oh well right sure s t don
-    doesn didn isn aren wasn weren won couldn wouldn shouldn haven hasn hadn ll ve re d m
-"""
-_FUNCTION_WORDS = frozenset(_FUNCTION_WORD_LIST.split())
 _ELABORATE = re.compile(
-    r"^(ok(ay)?,? |and |so )?(can you |could you |please )?"
-    r"(tell me|say|give me|explain)( a (bit|little))? "
-    r"(more|more about (it|that|this)|again)( please| pls)?[\s?.!]*$",
-    re.IGNORECASE,
-)
-_YES = re.compile(
-    r"^(yes|yeah|yep|yup|sure|right|correct|exactly|that one|si|sí)\b"
-    r"[\s!.,]*(please|pls)?[\s!.]*$",
+    r"^(ok(ay)?,? |and |so |y )?(can you |could you |please |puedes |me puedes )?"
+    r"(tell me|say|give me|explain|dime|dame|explica|explicame|cuentame)( a (bit|little)| un poco)? "
+    r"(more|more about (it|that|this)|again|mas|mas sobre eso|otra vez)( please| pls| por favor)?[\s?.!]*$",
     re.IGNORECASE,
 )
 
@@ -193,18 +181,14 @@ def last_offer(turns: list[Turn]) -> int | None:
     return turns[-1].offered if turns else None
 
 
-def is_yes(text: str) -> bool:
-    """A bare "yes" (accepting a "Did you mean ...?" offer)."""
-    return bool(_YES.match(text.strip()))
-
-
 def looks_like_followup(text: str) -> bool:
     """Short or pronoun-led questions that probably lean on the previous turn."""
     words = re.findall(r"\w+", text)
     if len(words) <= 4:
         return True
     short = len(words) <= 12
-    return short and bool(_FOLLOWUP_START.match(text.strip()) or _PRONOUN.search(text))
+    folded = fold(text).strip()
+    return short and bool(_FOLLOWUP_START.match(folded) or _PRONOUN.search(folded))
 
 
 def mix(a: np.ndarray, b: np.ndarray, weight: float) -> np.ndarray:
@@ -215,14 +199,17 @@ def mix(a: np.ndarray, b: np.ndarray, weight: float) -> np.ndarray:
 
 
 def content_words(text: str) -> list[str]:
-    """The words of a message that are not function words ("is it encrypted?" -> ["encrypted"])."""
-    words = re.findall(r"[a-z]+", text.lower().replace("’", "'"))
-    return [w for w in words if w not in _FUNCTION_WORDS]
+    """The (folded) words of a message that are not function words, in any language the
+    engine data knows ("is it encrypted?" -> ["encrypted"], "¿y la de Medicaid?" -> ["medicaid"])."""
+    stop = function_words()
+    return [
+        w for w in words(text.replace("’", "'")) if w not in stop and fold(w) not in stop and not w.isdigit()
+    ]
 
 
 def is_content_free(text: str) -> bool:
     """True when the message names no topic of its own ("which ones?", "tell me more")."""
-    return not content_words(text) or bool(_ELABORATE.match(text.strip()))
+    return not content_words(text) or bool(_ELABORATE.match(fold(text).strip()))
 
 
 def choose_reading(

@@ -15,8 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from .confidence import Calibration
 from .retrieval import EntryScore
+from .retrieval.calibration import Calibration
 
 MAX_ALTERNATIVES = 3
 

@@ -15,15 +15,15 @@ from collections.abc import Callable
 
 import numpy as np
 
-from . import conversation, smalltalk
-from .confidence import Calibration
+from . import conversation
 from .corpus import Corpus
 from .errors import QuestionError
 from .limits import MAX_HISTORY_QUESTIONS
 from .question import prepare_question
 from .retrieval import EntryScore, Retriever
+from .retrieval.calibration import Calibration
 
-Embed = Callable[[str], tuple[str, np.ndarray]]  # text -> (text as searched, unit vector)
+Embed = Callable[[str], np.ndarray]  # text -> its unit vector as a query
 
 
 class FollowUpReader:
@@ -45,24 +45,30 @@ class FollowUpReader:
 
     # --- one question -------------------------------------------------------------
 
-    def read_alone(self, text: str, depth: int | None = None) -> conversation.Reading:
+    def read_alone(
+        self, text: str, depth: int | None = None, vector: np.ndarray | None = None
+    ) -> conversation.Reading:
         """The question as typed, without the conversation (``depth`` entries ranked)."""
-        glossed, vector = self.embed(text)
-        return self._reading("alone", glossed, vector, depth)
+        return self._reading("alone", text, self.embed(text) if vector is None else vector, depth)
 
     def read(
-        self, text: str, previous: int | None, previous_question: str | None
+        self,
+        text: str,
+        previous: int | None,
+        previous_question: str | None,
+        vector: np.ndarray | None = None,
     ) -> tuple[conversation.Reading, str | None]:
         """The reading to answer ``text`` with, and how it was resolved (None: read alone).
 
         ``previous`` is the entry the last turn was answered with (None if none) and
-        ``previous_question`` the last user question (None: no conversation yet).
+        ``previous_question`` the last user question (None: no conversation yet);
+        ``vector`` is ``text``'s vector when the caller already has it.
         """
-        glossed, vector = self.embed(text)
-        alone = self._reading("alone", glossed, vector)
+        vector = self.embed(text) if vector is None else vector
+        alone = self._reading("alone", text, vector)
         if previous_question is None or not self._may_lean_on_history(text, alone.confidence):
             return alone, None
-        return self._resolve(text, glossed, vector, previous, previous_question, alone)
+        return self._resolve(text, vector, previous, previous_question, alone)
 
     # --- the conversation so far --------------------------------------------------
 
@@ -73,11 +79,7 @@ class FollowUpReader:
         after the last structured turn (or in a plain history) are re-read in order,
         follow-ups resolved, starting from what that turn answered.
         """
-        questions = [
-            smalltalk.strip_greeting(t)
-            for t in _tidy(conversation.previous_questions(turns))
-            if smalltalk.classify(t) is None
-        ]
+        questions = [t for t in _tidy(conversation.previous_questions(turns)) if not self.is_smalltalk(t)]
         if not questions:
             return None, None
         known = max((i for i, t in enumerate(turns) if t.reply is not None), default=None)
@@ -89,17 +91,13 @@ class FollowUpReader:
             plain = turns[known + 1 :]
             if not plain:
                 return entry, questions[0]
-        texts = [
-            smalltalk.strip_greeting(t)
-            for t in _tidy([t.question for t in plain if t.question])
-            if smalltalk.classify(t) is None
-        ]
+        texts = [t for t in _tidy([t.question for t in plain if t.question]) if not self.is_smalltalk(t)]
         for text in texts[-MAX_HISTORY_QUESTIONS:]:
             reading, _ = self.read(text, entry, previous_question)
             entry = self._answered(reading)
             previous_question = text
         last = turns[-1].question
-        if last is not None and smalltalk.classify(last) is not None:
+        if last is not None and self.is_smalltalk(last):
             entry = None  # "thanks" after an answer: a new question is not a repeat
         return entry, questions[0]
 
@@ -109,10 +107,14 @@ class FollowUpReader:
         """Follow-up shaped, or not answerable alone: worth reading with the earlier turns."""
         return conversation.looks_like_followup(text) or confidence < self.calibration.threshold
 
+    def is_smalltalk(self, text: str) -> bool:
+        """Whether an earlier message was small talk (it names no entry to follow up on)."""
+        classifier = self.retriever.index.smalltalk
+        return classifier is not None and classifier.intent(self.embed(text), text) is not None
+
     def _resolve(
         self,
         text: str,
-        glossed: str,
         vector: np.ndarray,
         previous: int | None,
         previous_question: str,
@@ -120,27 +122,27 @@ class FollowUpReader:
     ) -> tuple[conversation.Reading, str | None]:
         """Read a follow-up with the FAQ's subject and with the previous entry; pick a reading.
 
-        ``glossed``/``vector`` are the follow-up as searched and ``alone`` its own reading.
+        ``vector`` is the follow-up's vector and ``alone`` its own reading.
         """
         context_text = self.corpus.by_number[previous].question if previous is not None else previous_question
         subject_vector = conversation.mix(
             vector, self.retriever.index.subject_vector(), conversation.SUBJECT_WEIGHT
         )
-        subject = self._reading("subject", glossed, subject_vector)
+        subject = self._reading("subject", text, subject_vector)
         content_free = conversation.is_content_free(text)
-        context_glossed, context_vector = self.embed(context_text)
+        context_vector = self.embed(context_text)
         if content_free and previous is not None:
             # "which ones?": the last answer again, with its neighbours as related questions
-            context = self._reading("context", context_glossed, context_vector)
+            context = self._reading("context", context_text, context_vector)
         else:
             mixed = conversation.mix(vector, context_vector, conversation.CONTEXT_WEIGHT)
-            context = self._reading("context", glossed, mixed)
+            context = self._reading("context", text, mixed)
         chosen = conversation.choose_reading(
             alone,
             subject,
             context,
             content_free=content_free,
-            unknown_words=self._has_unknown_words(glossed),
+            unknown_words=self._has_unknown_words(text),
             threshold=self.calibration.threshold,
         )
         if chosen.name == "subject":

@@ -1,20 +1,23 @@
-"""Build, save and load the search index of a corpus, with a manifest that guards it.
+"""The search index of a corpus: what it holds, and how it is saved and loaded under a manifest.
 
 An index folder holds:
 
-* ``vectors.faiss``  the FAISS index over every passage vector,
-* ``passages.json``  the passage table: text, kind and source question number,
-* ``bm25/``          the BM25 index over whole entries (bm25s, numpy + JSON, no pickle),
-* ``classifier.npz`` the phrasing classifier's weights (``retrieval/classifier.py``;
-  absent for FAQs too large to have one),
-* ``manifest.json``  format version, the embedding model (backend, name, digest),
-  dimension, corpus sha256, counts, index type and the sha256 of every file above.
+* ``vectors.faiss``   the FAISS index over every passage vector,
+* ``passages.json``   the passage table: text, kind and source question number,
+* ``bm25/``           the BM25 index over whole entries (bm25s, numpy + JSON, no pickle),
+* ``words.json``      every word the FAQ uses (coverage, and names it never mentions),
+* ``classifier.npz``  the phrasing classifier (``retrieval/classifier.py``; absent for
+  FAQs too large to have one),
+* ``smalltalk.npz``   the small-talk intent classifier (``smalltalk.py``),
+* ``manifest.json``   format version, the embedding model (backend, name, digest),
+  dimension, corpus sha256, counts, index type, the background similarities and the
+  calibration fitted at build time, and the sha256 of every file above.
 
-``open_index`` loads an index only when its manifest matches the corpus and the
-model and every file has the digest the manifest records; anything else (missing,
-stale, truncated, garbage, another model) is rebuilt. Files are written aside and
-renamed into place, the manifest last, under a file lock, so a crash or a second
-process never leaves a half-written index that would be trusted.
+``load_index`` uses an index only when its manifest matches the corpus and the
+model and every file has the digest the manifest records; ``build.open_index``
+rebuilds anything else. Files are written aside and renamed into place, the
+manifest last, under a file lock, so a crash or a second process never leaves a
+half-written index that would be trusted.
 
 faqbot writes only into a folder it owns: a new or empty one, or one that holds
 nothing but index files (or a manifest of faqbot's). It refuses a symbolic link
@@ -29,28 +32,29 @@ import logging
 import os
 import shutil
 import tempfile
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from filelock import FileLock, Timeout
+from filelock import FileLock
 
 from ._files import file_sha256, fsync_dir, write_atomic
 from .chunking import CHUNKING_VERSION, Chunk, ChunkKind, chunk_entries
 from .corpus import Corpus
-from .embedders import Embedder, Role
+from .embedders import Embedder
 from .errors import IndexFolderError, IndexMismatchError
 from .models import Entry
-from .retrieval.classifier import MAX_ENTRIES as MAX_CLASSIFIER_ENTRIES
+from .retrieval.calibration import Calibration
 from .retrieval.classifier import PhrasingClassifier
 from .retrieval.dense import DenseSearch
+from .retrieval.fusion import Background
 from .retrieval.lexical import LexicalSearch
+from .smalltalk import IntentClassifier
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 3  # 3: the model's backend in the manifest, query/passage roles
+FORMAT_VERSION = 4  # 4: per-FAQ calibration, background similarities, words, small talk
 MANIFEST = "manifest.json"
 VECTORS = "vectors.faiss"
 PASSAGES = "passages.json"
@@ -63,11 +67,15 @@ BM25_FILES = (
     "indptr.csc.index.npy",
 )
 CLASSIFIER = "classifier.npz"
+SMALLTALK = "smalltalk.npz"
+WORDS = "words.json"
 LOCK = ".lock"
 STAGING_PREFIX = ".staging-"
 # Every name faqbot writes (relative to the index folder); the only ones it reads.
-INDEX_FILES = frozenset({VECTORS, PASSAGES, CLASSIFIER, *(f"{BM25_DIR}/{n}" for n in BM25_FILES)})
-OWN_NAMES = frozenset({MANIFEST, VECTORS, PASSAGES, CLASSIFIER, BM25_DIR, LOCK})
+INDEX_FILES = frozenset(
+    {VECTORS, PASSAGES, CLASSIFIER, SMALLTALK, WORDS, *(f"{BM25_DIR}/{n}" for n in BM25_FILES)}
+)
+OWN_NAMES = frozenset({MANIFEST, VECTORS, PASSAGES, CLASSIFIER, SMALLTALK, WORDS, BM25_DIR, LOCK})
 LOCK_TIMEOUT = 600  # seconds another build may hold the folder
 
 
@@ -83,7 +91,11 @@ class SearchIndex:
     dense: DenseSearch
     lexical: LexicalSearch
     manifest: dict[str, Any]
+    words: frozenset[str] = frozenset()  # every word the FAQ uses, folded
+    scoring: Background = Background()
+    calibration: Calibration = Calibration()
     classifier: PhrasingClassifier | None = None
+    smalltalk: IntentClassifier | None = None
     _subject: np.ndarray | None = field(default=None, repr=False)
 
     @property
@@ -106,8 +118,8 @@ class SearchIndex:
         return self._subject
 
     def knows(self, word: str) -> bool:
-        """Whether a word occurs somewhere in the FAQ (its BM25 vocabulary)."""
-        return self.lexical.knows(word)
+        """Whether a (folded) word occurs somewhere in the FAQ."""
+        return word in self.words
 
 
 def entry_document(entry: Entry) -> str:
@@ -129,86 +141,15 @@ def expected_manifest(corpus: Corpus, embedder: Embedder) -> dict[str, Any]:
     }
 
 
-def encode_chunks(chunks: list[Chunk], embedder: Embedder, show_progress: bool = False) -> np.ndarray:
-    """One vector per passage: phrasings as queries, answer text as passages."""
-    vectors = np.zeros((len(chunks), embedder.dimension), dtype=np.float32)
-    roles: tuple[tuple[bool, Role], ...] = ((True, "query"), (False, "passage"))
-    for is_phrasing, role in roles:
-        ids = [i for i, c in enumerate(chunks) if c.kind.is_phrasing == is_phrasing]
-        if ids:
-            vectors[ids] = embedder.encode(
-                [chunks[i].text for i in ids], role=role, show_progress=show_progress
-            )
-    return vectors
-
-
-def build_index(
-    corpus: Corpus,
-    embedder: Embedder,
-    index_type: str | None = None,
-    show_progress: bool = False,
-    vectors: np.ndarray | None = None,
-) -> SearchIndex:
-    """Chunk, embed and index a corpus in memory.
-
-    ``index_type`` None picks flat or HNSW by size (``retrieval.dense.choose_index_type``).
-    ``vectors`` (one unit row per passage, in ``chunk_entries`` order) skips the
-    embedding step; the benchmarks use it to index synthesised vectors.
-    """
-    started = time.perf_counter()
-    chunks = chunk_entries(corpus.entries)
-    if vectors is None:
-        vectors = encode_chunks(chunks, embedder, show_progress)
-    elif len(vectors) != len(chunks):
-        raise ValueError(f"{len(vectors)} vectors given for {len(chunks)} passages")
-    dense = DenseSearch.build(vectors, index_type)
-    lexical = LexicalSearch.build([entry_document(e) for e in corpus.entries])
-    index = _assemble(chunks, [e.number for e in corpus.entries], dense, lexical, {})
-    index.classifier = _train_classifier(index, vectors, corpus.out_of_scope, embedder)
-    manifest = expected_manifest(corpus, embedder)
-    manifest.update(
-        {
-            "dimension": int(vectors.shape[1]),
-            "corpus": {
-                "sha256": corpus.sha256,
-                "title": corpus.title,
-                "source": corpus.path.name if corpus.path else None,
-            },
-            "counts": {"entries": len(corpus.entries), "passages": len(chunks)},
-            "index_type": dense.index_type,
-            "metric": "inner product of unit vectors (cosine)",
-            "classifier": None
-            if index.classifier is None
-            else {
-                "classes": len(index.classifier.bias),
-                "out_of_scope_examples": len(corpus.out_of_scope),
-            },
-            "build_seconds": round(time.perf_counter() - started, 3),
-        }
-    )
-    index.manifest = manifest
-    return index
-
-
-def _train_classifier(
-    index: SearchIndex, vectors: np.ndarray, out_of_scope: tuple[str, ...], embedder: Embedder
-) -> PhrasingClassifier | None:
-    """The phrasing classifier: entries' question/alternate vectors, plus out-of-scope examples."""
-    if index.n_entries > MAX_CLASSIFIER_ENTRIES:
-        return None  # checked here too, so a huge FAQ's examples are not even encoded
-    phrasing = index.chunk_kind != ChunkKind.ANSWER.code
-    outside = embedder.encode(list(out_of_scope), role="query") if out_of_scope else None
-    return PhrasingClassifier.train(vectors[phrasing], index.chunk_entry[phrasing], index.n_entries, outside)
-
-
-def _assemble(
+def assemble(
     chunks: list[Chunk],
     numbers: list[int],
     dense: DenseSearch,
     lexical: LexicalSearch,
     manifest: dict[str, Any],
-    classifier: PhrasingClassifier | None = None,
+    **parts: Any,
 ) -> SearchIndex:
+    """A SearchIndex from its pieces (``parts``: words, scoring, calibration, classifiers)."""
     position = {n: i for i, n in enumerate(numbers)}
     chunk_entry = np.array([position[c.number] for c in chunks], dtype=np.int64)
     counts = np.bincount(chunk_entry, minlength=len(numbers))
@@ -224,7 +165,7 @@ def _assemble(
         dense=dense,
         lexical=lexical,
         manifest=manifest,
-        classifier=classifier,
+        **parts,
     )
 
 
@@ -277,10 +218,11 @@ def save_index(index: SearchIndex, folder: str | Path) -> None:
     check_folder(folder)
     folder.mkdir(parents=True, exist_ok=True)
     with FileLock(str(folder / LOCK), timeout=LOCK_TIMEOUT):
-        _save_unlocked(index, folder)
+        write_index(index, folder)
 
 
-def _save_unlocked(index: SearchIndex, folder: Path) -> None:
+def write_index(index: SearchIndex, folder: Path) -> None:
+    """``save_index`` without taking the lock (the caller holds it)."""
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=folder))
     try:
         index.dense.save(staging / VECTORS)
@@ -293,8 +235,11 @@ def _save_unlocked(index: SearchIndex, folder: Path) -> None:
         }
         (staging / PASSAGES).write_text(json.dumps(table, ensure_ascii=False), encoding="utf-8")
         index.lexical.save(staging / BM25_DIR)
+        (staging / WORDS).write_text(json.dumps(sorted(index.words), ensure_ascii=False), encoding="utf-8")
         if index.classifier is not None:
             index.classifier.save(staging / CLASSIFIER)
+        if index.smalltalk is not None:
+            index.smalltalk.save(staging / SMALLTALK)
         files = {rel: file_sha256(staging / rel) for rel in sorted(_relative_files(staging))}
         unknown = set(files) - INDEX_FILES
         if unknown:
@@ -303,7 +248,8 @@ def _save_unlocked(index: SearchIndex, folder: Path) -> None:
 
         # Old manifest out first: until the new one lands, the folder is "no index".
         (folder / MANIFEST).unlink(missing_ok=True)
-        (folder / CLASSIFIER).unlink(missing_ok=True)  # an old one must not linger unlisted
+        for optional in (CLASSIFIER, SMALLTALK):  # an old one must not linger unlisted
+            (folder / optional).unlink(missing_ok=True)
         if (folder / BM25_DIR).is_dir():
             shutil.rmtree(folder / BM25_DIR)
         for rel in files:
@@ -377,7 +323,7 @@ def check_manifest(manifest: dict[str, Any], corpus: Corpus, embedder: Embedder,
 def _listed_files(manifest: dict[str, Any], folder: Path) -> dict[str, str]:
     """The manifest's file list, refused unless every name is one faqbot writes."""
     files = manifest.get("files")
-    if not isinstance(files, dict) or VECTORS not in files or PASSAGES not in files:
+    if not isinstance(files, dict) or not {VECTORS, PASSAGES, WORDS} <= set(files):
         raise IndexMismatchError(f"{folder / MANIFEST}: lists no index files")
     for rel, digest in files.items():
         if rel not in INDEX_FILES or not isinstance(digest, str):
@@ -408,7 +354,11 @@ def load_index(folder: str | Path, corpus: Corpus, embedder: Embedder) -> Search
         dense = DenseSearch.load(folder / VECTORS, manifest.get("index_type", "flat"))
         table = json.loads((folder / PASSAGES).read_text(encoding="utf-8"))
         lexical = LexicalSearch.load(folder / BM25_DIR)
+        words = frozenset(json.loads((folder / WORDS).read_text(encoding="utf-8")))
         classifier = PhrasingClassifier.load(folder / CLASSIFIER) if manifest.get("classifier") else None
+        smalltalk = IntentClassifier.load(folder / SMALLTALK) if SMALLTALK in files else None
+        scoring = Background(**manifest["scoring"])
+        calibration = Calibration.from_dict(manifest["calibration"])
         chunks = [Chunk(int(p["number"]), ChunkKind(p["kind"]), p["text"]) for p in table["passages"]]
     except Exception as exc:  # checksums matched, so this is a bug or a hand-made file
         raise IndexMismatchError(f"{folder}: cannot read the index: {exc}") from exc
@@ -427,52 +377,15 @@ def load_index(folder: str | Path, corpus: Corpus, embedder: Embedder) -> Search
         classifier.n_entries != len(numbers) or classifier.weights.shape[1] != dense.dimension
     ):
         raise IndexMismatchError(f"{folder / CLASSIFIER}: does not fit this index (out of step)")
-    return _assemble(chunks, numbers, dense, lexical, manifest, classifier)
-
-
-def open_index(
-    folder: str | Path | None,
-    corpus: Corpus,
-    embedder: Embedder,
-    rebuild: bool = False,
-    show_progress: bool = False,
-) -> SearchIndex:
-    """Load the index in ``folder``, or build it (and save it when the folder is writable).
-
-    A stale or damaged index is never used: it is rebuilt and replaced. When the
-    folder cannot be written, the fresh index is kept in memory and a warning logged.
-    A folder faqbot does not own raises IndexFolderError (see ``check_folder``).
-    """
-    if folder is None:
-        return build_index(corpus, embedder, show_progress=show_progress)
-    folder = Path(folder)
-    check_folder(folder)
-    if not rebuild:
-        try:
-            return load_index(folder, corpus, embedder)
-        except IndexMismatchError as exc:
-            reason = str(exc)
-    else:
-        reason = "rebuild requested"
-    log.info("building index in %s (%s)", folder, reason)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(folder / LOCK), timeout=LOCK_TIMEOUT)
-        lock.acquire()
-    except (OSError, Timeout) as exc:
-        log.warning("cannot write the index in %s (%s); using an in-memory index", folder, exc)
-        return build_index(corpus, embedder, show_progress=show_progress)
-    try:
-        if not rebuild:  # another process may have built it while we waited
-            try:
-                return load_index(folder, corpus, embedder)
-            except IndexMismatchError:
-                pass
-        index = build_index(corpus, embedder, show_progress=show_progress)
-        try:
-            _save_unlocked(index, folder)
-        except OSError as exc:
-            log.warning("cannot save the index in %s (%s); using it from memory", folder, exc)
-        return index
-    finally:
-        lock.release()
+    return assemble(
+        chunks,
+        numbers,
+        dense,
+        lexical,
+        manifest,
+        words=words,
+        scoring=scoring,
+        calibration=calibration,
+        classifier=classifier,
+        smalltalk=smalltalk,
+    )

@@ -48,6 +48,17 @@ SMALLTALK = {
     ),
     "help": "Type your question in your own words. I answer from {faq}. It has {count} questions.",
     "ack": "Is there anything else you'd like to know? I answer from {faq}.",
+    "human": (
+        "I'm an automatic helper, not a person, and I can't connect you to one. I can only answer from {faq}."
+    ),
+    "creator": (
+        "I'm faqbot, a program that answers from {faq}, run by the FAQ's publisher on their own "
+        "computer. I quote the FAQ; I don't write answers of my own."
+    ),
+    "languages": (
+        "You can ask in your own words, in English, Spanish or many other languages. "
+        "The answers are quoted from {faq} as it is written."
+    ),
 }
 CONFIDENCE_HINT = {
     "high": "high",

@@ -1,91 +1,90 @@
-"""Small talk: greetings, thanks, goodbyes, "who are you", "what can you do", "help".
+"""Small talk: greetings, thanks, goodbyes, "who are you", "can I talk to a person", ...
 
-A message is small talk only when all of it is: "hi" is, "hi, how long is my
-data kept?" is not (the greeting is dropped and the rest is a FAQ question), and
-neither is "help me understand if ICE gets my data" or "who can see my
-information?". English and Spanish (accents optional) are recognised.
-The replies are ``render.py``'s (they say what the FAQ covers; the bot offers
-example questions beside them).
+Small talk is data, not patterns: the intents and their example phrasings, in
+several languages, are engine data (``data/smalltalk.json``), and a logistic
+regression over the FAQ's own model's vectors tells them apart from questions.
+It is trained for each FAQ at build time, with that FAQ's questions and
+alternates (and the generic outside set) as the "not small talk" class, so "who
+can see my information?" stays a question while "who are you?" is small talk,
+and stored with the index.
+
+A message is small talk only when all of it is: "hi, how long is my data kept?"
+is a question. The replies are ``render.py``'s; they say what the FAQ covers, and
+the bot offers example questions beside them (``Answer.alternatives``).
 """
 
 from __future__ import annotations
 
 import re
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
 
 from .text import fold
 
-_PATTERNS: dict[str, str] = {
-    "greeting": (
-        r"(hi|hii+|hello|hey|heya|hiya|howdy|yo|greetings|good (morning|afternoon|evening|day)"
-        r"|hola|buenos dias|buenas( tardes| noches)?|saludos|que tal)"
-        r"( there| bot| faqbot| friend| everyone| all| amigo)?"
-        r"([\s,!.]+(how are you( doing)?|how'?s it going|como estas|nice to meet you))?"
-        r"|how are you( doing| today)?|how'?s it going|nice to meet you|como estas"
-    ),
-    "thanks": (
-        r"((ok(ay)?|great|perfect|awesome|cool|good|nice),? )?"
-        r"(thanks|thank you|thank u|thx|thnx|ty|tysm|cheers|much appreciated|appreciate it"
-        r"|gracias|muchas gracias|mil gracias)"
-        r"( very much| so much| a lot| again| bot)?"
-        r"( for (the|your) (help|answer|answers|info|information))?"
-        r"([\s,!.]+(bye|goodbye|adios|see you))?"
-    ),
-    "goodbye": (
-        r"(bye|goodbye|good bye|bye bye|see you( later| soon)?|see ya|later|adios|ciao|chao"
-        r"|hasta luego|hasta pronto|good night|buenas noches|that'?s all|that is all|i'?m done"
-        r"|done|nothing else)"
-        r"([\s,!.]+(for now|then|thanks|thank you|gracias))?"
-    ),
-    "identity": (
-        r"(who|what) are you|who is this|who am i talking to"
-        r"|are you (a |an )?(bot|robot|human|real person|person|ai|machine|lawyer)"
-        r"|what is this( site| page| chat| bot)?|what'?s this|what is faqbot"
-        r"|(what is |what'?s )?your name|quien eres|que eres|eres (un )?(robot|bot|humano|persona)"
-    ),
-    "capabilities": (
-        r"what can you do|what do you do|what can i ask( you)?|what do you know( about)?"
-        r"|what (questions|topics|things) (can you answer|do you (cover|know|answer))"
-        r"|how does this work|how do i use (this|you)|what is this for|que puedes hacer|que sabes"
-    ),
-    "help": (
-        r"help|help me|i need help|can you help( me)?|please help|menu|options|start"
-        r"|ayuda|ayudame|\?+"
-    ),
-    "ack": (
-        r"ok|okay|k|cool|great|nice|got it|i see|alright|sure|yes|yeah|no|nope|good|awesome"
-        r"|si|vale|bueno|entiendo"
-    ),
-}
-_COMPILED = {
-    kind: re.compile(rf"^(?:{pattern})(?:[\s!.,?:;)(]|please|pls|por favor)*$", re.IGNORECASE)
-    for kind, pattern in _PATTERNS.items()
-}
-_LEADING_GREETING = re.compile(
-    r"^(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening)|hola|buenos dias"
-    r"|buenas(?: tardes| noches)?"
-    r"|thanks|thank you|gracias|ok(?:ay)?|so)(?: there)?[\s,!.:;-]+",
+NOT_SMALLTALK = "question"  # the class of everything else
+MIN_PROBABILITY = 0.5  # the top intent must be at least this likely
+MAX_WORDS = 14  # longer messages are questions, whatever they start with
+REGULARISATION_C = 16.0
+MAX_ITERATIONS = 3000
+
+_YES = re.compile(
+    r"^(yes|yeah|yep|yup|sure|right|correct|exactly|that one|si|claro|eso|oui|sim)\b"
+    r"[\s!.,]*(please|pls|por favor)?[\s!.]*$",
     re.IGNORECASE,
 )
 
-_plain = fold  # lower-case, accents and ¿¡ removed
+
+def is_yes(text: str) -> bool:
+    """A bare "yes" (accepting a "did you mean ...?" offer), in English, Spanish, French or Portuguese."""
+    return bool(_YES.match(fold(text).strip()))
 
 
-def classify(text: str) -> str | None:
-    """The kind of small talk the whole message is, or None if it asks something else."""
-    t = " ".join(_plain(text).strip().split()).strip("\"'“”")
-    if len(t) > 80:
-        return None
-    for kind, pattern in _COMPILED.items():
-        if pattern.match(t):
-            return kind
-    return None
+@dataclass(frozen=True)
+class IntentClassifier:
+    """Softmax weights over the small-talk intents and one "question" class."""
 
+    weights: np.ndarray  # (classes, dimension) float32
+    bias: np.ndarray  # (classes,) float32
+    labels: tuple[str, ...]  # intent names, NOT_SMALLTALK among them
 
-def strip_greeting(text: str) -> str:
-    """'hi, how long is my data kept?' -> 'how long is my data kept?'."""
-    plain = _plain(text)
-    m = _LEADING_GREETING.match(plain)
-    if not m or len(plain) != len(text):  # accents changed the length: leave the text as typed
-        return text
-    stripped = text[m.end() :]
-    return stripped if stripped.strip() and any(ch.isalnum() for ch in stripped) else text
+    @classmethod
+    def train(cls, examples: np.ndarray, intents: list[str], questions: np.ndarray) -> IntentClassifier:
+        """Fit on small-talk ``examples`` (labelled ``intents``) against ``questions``."""
+        from sklearn.linear_model import LogisticRegression  # build time only
+
+        labels = tuple(sorted(set(intents))) + (NOT_SMALLTALK,)
+        x = np.vstack([np.asarray(examples, dtype=np.float32), np.asarray(questions, dtype=np.float32)])
+        y = np.array([labels.index(i) for i in intents] + [len(labels) - 1] * len(questions))
+        model = LogisticRegression(C=REGULARISATION_C, max_iter=MAX_ITERATIONS, class_weight="balanced")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model.fit(x, y)
+        return cls(model.coef_.astype(np.float32), model.intercept_.astype(np.float32), labels)
+
+    def intent(self, vector: np.ndarray, text: str) -> str | None:
+        """The small-talk intent the whole message is, or None when it is a question."""
+        if len(text.split()) > MAX_WORDS:
+            return None
+        z = self.weights @ np.asarray(vector, dtype=np.float32) + self.bias
+        p = np.exp(z - z.max())
+        p /= p.sum()
+        best = int(np.argmax(p))
+        label = self.labels[best]
+        if label == NOT_SMALLTALK or p[best] < MIN_PROBABILITY:
+            return None
+        return label
+
+    def save(self, path: Path) -> None:
+        with open(path, "wb") as f:
+            np.savez(f, weights=self.weights, bias=self.bias, labels=np.array(self.labels))
+
+    @classmethod
+    def load(cls, path: Path) -> IntentClassifier:
+        with np.load(path, allow_pickle=False) as data:
+            weights, bias, labels = data["weights"], data["bias"], tuple(str(x) for x in data["labels"])
+        if weights.ndim != 2 or len(weights) != len(bias) or len(labels) != len(bias):
+            raise ValueError(f"{path}: small-talk arrays do not fit together")
+        return cls(weights.astype(np.float32), bias.astype(np.float32), labels)

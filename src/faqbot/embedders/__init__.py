@@ -27,7 +27,7 @@ from .base import Embedder, ModelInfo, Role
 
 log = logging.getLogger("faqbot")
 
-DEFAULT = "minilm"  # the architecture step keeps behaviour; the quality step measures e5
+DEFAULT = "e5"
 FALLBACK = "minilm"
 CHOICES = ("e5", "minilm")
 

@@ -1,11 +1,15 @@
-"""Retrieval: dense passage search, BM25, score fusion, and the Retriever that ties them.
+"""Retrieval: which FAQ entries match a question, and how confidently.
 
-One concept per module: ``dense.py`` (FAISS over passage vectors),
-``lexical.py`` (BM25 over entries with bm25s), ``fusion.py`` (how the scores of
-each entry are combined), ``retriever.py`` (query -> ranked entry scores).
+One concept per module: ``dense.py`` (FAISS over passage vectors), ``lexical.py``
+(BM25 over entries with bm25s), ``classifier.py`` (which entry a wording points
+to, or "outside the FAQ"), ``names.py`` (places and names the FAQ never
+mentions), ``fusion.py`` (how an entry's evidence combines), ``retriever.py``
+(query -> ranked entry scores) and ``calibration.py`` (fused score -> confidence,
+and the threshold, fitted per FAQ).
 """
 
-from .fusion import FusionConfig
+from .calibration import Calibration
+from .fusion import Background, FusionConfig
 from .retriever import EntryScore, Retriever
 
-__all__ = ["EntryScore", "FusionConfig", "Retriever"]
+__all__ = ["Background", "Calibration", "EntryScore", "FusionConfig", "Retriever"]

@@ -2,22 +2,22 @@
 
 Like the intent classifier of Rasa or Dialogflow: a logistic regression over the
 sentence vectors of every entry's question and alternates (one class per entry),
-plus, when the FAQ gives examples of questions it does not answer
-(``faq.out-of-scope.json``), one "outside" class. It is trained at build time
-(about half a second for the bundled FAQ; a 1,000-entry build took about a second
-longer with it) and stored with the index; at query time it is one small matrix
+plus one "outside" class learned from questions no entry answers (the generic
+outside set every FAQ gets, and the FAQ's own ``out-of-scope`` examples when it
+has them). An entry without alternate phrasings also learns from its answer's
+sentences, as stand-in questions. The outside class's examples together weigh a
+fixed share of the in-scope ones (``OUTSIDE_SHARE``): as many outside examples
+as there are would swamp a FAQ that has only its questions. It is trained at
+build time and stored with the index; at query time it is one small matrix
 product.
 
 Nearest-phrasing similarity asks "which phrasing is this closest to?"; the
 classifier asks "which words set this entry apart from the others?" ("required"
 vs "legal authority" vs "agreements"), which is where close entries get confused.
-Its probabilities join the fused score (``fusion.py``): the entry's probability
-adds, the outside probability subtracts. Measured on the development cases in
-``docs/QUALITY.md``.
+Its probabilities join the fused score (``fusion.py``).
 
 FAQs with more than ``MAX_ENTRIES`` entries get no classifier (one class per
-entry stops being cheap, and such FAQs rarely carry alternates); retrieval then
-runs as before.
+entry stops being cheap); retrieval then runs on similarity and BM25 alone.
 """
 
 from __future__ import annotations
@@ -29,8 +29,9 @@ from pathlib import Path
 import numpy as np
 
 MAX_ENTRIES = 2000
-REGULARISATION_C = 16.0  # sklearn's C; chosen on the development cases (8..32 is a plateau)
-MAX_ITERATIONS = 5000
+REGULARISATION_C = 64.0  # sklearn's C, chosen on the development FAQs (16..64 a plateau)
+MAX_ITERATIONS = 3000
+OUTSIDE_SHARE = 0.25  # the outside class's total weight, as a share of the in-scope total
 
 
 @dataclass(frozen=True)
@@ -52,12 +53,14 @@ class PhrasingClassifier:
         entry_positions: np.ndarray,
         n_entries: int,
         outside: np.ndarray | None = None,
+        weights: np.ndarray | None = None,
     ) -> PhrasingClassifier | None:
         """Fit on phrasing ``vectors`` labelled with their ``entry_positions``.
 
-        ``outside`` holds vectors of questions the FAQ does not answer (may be empty).
-        Returns None when there is nothing to tell apart (fewer than two classes) or
-        the FAQ is larger than ``MAX_ENTRIES``.
+        ``weights`` weigh the phrasings (default 1 each); ``outside`` holds vectors of
+        questions the FAQ does not answer, weighing ``OUTSIDE_SHARE`` of the total
+        together. Returns None when there is nothing to tell apart (fewer than two
+        classes) or the FAQ is larger than ``MAX_ENTRIES``.
         """
         from sklearn.linear_model import LogisticRegression  # build time only
 
@@ -67,20 +70,29 @@ class PhrasingClassifier:
             return None
         x = np.asarray(vectors, dtype=np.float32)
         y = np.asarray(entry_positions, dtype=np.int64)
-        if set(np.unique(y).tolist()) != set(range(n_entries)):
-            raise ValueError("every entry needs at least one phrasing")
+        w = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=np.float64)
+        present = set(np.unique(y).tolist())
         if outside is not None and has_outside:
             x = np.vstack([x, np.asarray(outside, dtype=np.float32)])
             y = np.concatenate([y, np.full(len(outside), n_entries, dtype=np.int64)])
+            w = np.concatenate([w, np.full(len(outside), OUTSIDE_SHARE * w.sum() / len(outside))])
+            present.add(n_entries)
         model = LogisticRegression(C=REGULARISATION_C, max_iter=MAX_ITERATIONS)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # a ConvergenceWarning at the cap is harmless here
-            model.fit(x, y)
-        weights, bias = model.coef_, model.intercept_
-        if n_classes == 2:  # sklearn keeps one row for two classes: softmax([0, z]) = sigmoid(z)
-            weights = np.vstack([np.zeros_like(weights), weights])
-            bias = np.concatenate([[0.0], bias])
-        return cls(weights.astype(np.float32), bias.astype(np.float32), n_entries)
+            model.fit(x, y, sample_weight=w)
+        # Classes with no example left (cross-validation can hold out an entry's every
+        # phrasing) keep a row that never wins.
+        full_w = np.zeros((n_classes, x.shape[1]), dtype=np.float32)
+        full_b = np.full(n_classes, -30.0, dtype=np.float32)
+        classes = [int(c) for c in model.classes_]
+        if len(classes) == 2:  # sklearn keeps one row for two classes: softmax([0, z]) = sigmoid(z)
+            full_w[classes[1]], full_b[classes[1]] = model.coef_[0], model.intercept_[0]
+            full_b[classes[0]] = 0.0
+        else:
+            for row, c in enumerate(classes):
+                full_w[c], full_b[c] = model.coef_[row], model.intercept_[row]
+        return cls(full_w, full_b, n_entries)
 
     def probabilities(self, vector: np.ndarray) -> tuple[np.ndarray, float]:
         """(probability of each entry position, probability the question is outside the FAQ)."""

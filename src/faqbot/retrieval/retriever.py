@@ -1,7 +1,9 @@
-"""Query -> ranked entries: dense passage search and BM25, fused per entry.
+"""Query -> ranked entries: dense passage search, BM25, the phrasing classifier, fused per entry.
 
 The retriever holds no model of its own: it is given the query vector (so the
 caller encodes once and can reuse it) and searches a loaded ``SearchIndex``.
+What is combined, and how, is ``fusion.py``'s; the query-side signals
+(coverage of the FAQ's words, names it never mentions) are computed here.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..chunking import ChunkKind
-from .fusion import FusionConfig, fuse
-from .scope import corpus_places, unknown_places
+from ..text import words
+from .fusion import FusionConfig, fuse, rescale
+from .names import unknown_names
 
 if TYPE_CHECKING:
     from ..index import SearchIndex
@@ -39,13 +42,13 @@ class Retriever:
     def __init__(self, index: SearchIndex, config: FusionConfig | None = None):
         self.index = index
         self.config = config or FusionConfig()
-        self._places: set[str] | None = None  # US states the corpus mentions (computed lazily)
 
-    def scope_factor(self, query: str) -> float:
-        """1, or ``unknown_place_factor`` when the query names a state the corpus never does."""
-        if self._places is None:
-            self._places = corpus_places(self.index.chunk_text)
-        return self.config.unknown_place_factor if unknown_places(query, self._places) else 1.0
+    def coverage(self, query: str) -> float:
+        """The share of the query's words that occur anywhere in the FAQ (1 for no words)."""
+        found = words(query)
+        if not found:
+            return 1.0
+        return sum(w in self.index.words for w in found) / len(found)
 
     def rank(self, query: str, vector: np.ndarray, k: int | None = None) -> list[EntryScore]:
         """Entries ranked best first (all candidates when k is None)."""
@@ -83,6 +86,12 @@ class Retriever:
 
         chunk_sims = sims[chunk_ids]
         is_answer = idx.chunk_kind[chunk_ids] == ANSWER
+        background = idx.scoring
+        chunk_sims = np.where(
+            is_answer,
+            rescale(chunk_sims, background.answer),
+            rescale(chunk_sims, background.question),
+        )
         n = len(positions)
         q_best, q_second = _top_two(group[~is_answer], chunk_sims[~is_answer], n)
         a_best, a_second = _top_two(group[is_answer], chunk_sims[is_answer], n)
@@ -95,19 +104,20 @@ class Retriever:
         a_sim = np.where(
             np.isnan(a_best), 0.0, a_best + self.config.second_passage_share * np.nan_to_num(a_second)
         ).astype(np.float32)
+        q_sim = np.where(np.isnan(q_sim), a_sim, q_sim)  # an entry with no phrasing left (CV)
         lex = bm25[positions] if len(bm25) else np.zeros(len(positions), dtype=np.float32)
+        lex = np.clip(np.maximum(lex, 0.0) / max(idx.lexical.query_idf(query), 1e-6), 0.0, 1.0)
         p_entry = None if classified is None else classified[positions]
         fused = fuse(
             q_sim,
             a_sim,
             lex,
             self.config,
-            query_idf=idx.lexical.query_idf(query),
+            coverage=self.coverage(query),
             classified=p_entry,
             outside=outside,
+            names=unknown_names(query, idx.words),
         )
-        if self.config.method == "convex":
-            fused = fused * self.scope_factor(query)
 
         order = np.argsort(-fused, kind="stable")
         if k is not None:
@@ -116,16 +126,18 @@ class Retriever:
             EntryScore(
                 number=idx.entry_numbers[int(positions[i])],
                 score=float(fused[i]),
-                passages=self._best_passages(int(starts[i]), int(ends[i]), sims),
+                passages=self._best_passages(int(starts[i]), int(ends[i]), sims, background.answer),
             )
             for i in order
         ]
 
-    def _best_passages(self, start: int, end: int, sims: np.ndarray) -> list[tuple[int, float]]:
-        """The top three answer passages of one entry, (chunk id, cosine), best first."""
+    def _best_passages(
+        self, start: int, end: int, sims: np.ndarray, background: float
+    ) -> list[tuple[int, float]]:
+        """The top three answer passages of one entry, (chunk id, rescaled cosine), best first."""
         kinds = self.index.chunk_kind[start:end]
         answer_ids = np.nonzero(kinds == ANSWER)[0]
-        chunk_sims = sims[start:end]
+        chunk_sims = rescale(sims[start:end], background)
         order = answer_ids[np.argsort(-chunk_sims[answer_ids])]
         return [(int(start + j), float(chunk_sims[j])) for j in order[:3]]
 

@@ -1,0 +1,159 @@
+"""Engine data about no one FAQ, shipped in ``src/faqbot/data/``, and its vectors.
+
+* ``outside.json`` — everyday questions no organisation's FAQ answers, in eight
+  languages: every FAQ's "outside" class learns from them, and the calibration
+  measures how high such questions score against each FAQ.
+* ``smalltalk.json`` — small-talk intents (greeting, thanks, "talk to a human", ...)
+  with example phrasings in six languages, matched with the FAQ's own model.
+* ``places.json`` — place names (countries, states, provinces, large cities): a
+  question naming a place its FAQ never mentions is probably about somewhere else.
+* ``function_words.json`` — words that name no topic, per language.
+
+Encoding the ~1,300 outside and small-talk examples takes a while on a small
+machine, and every index build needs them, so their vectors are cached per model
+in ``data/vectors-<backend>.npz`` (checked against the model's and the data's
+digests; a stale cache is recomputed in memory). ``make engine-data`` refreshes
+the cache files of both bundled models.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ._files import write_atomic
+
+if TYPE_CHECKING:
+    from .embedders import Embedder
+
+log = logging.getLogger(__name__)
+
+DATA = Path(__file__).resolve().parent / "data"
+VECTOR_SOURCES = ("outside.json", "smalltalk.json")
+
+
+def _load(name: str) -> dict:
+    with open(DATA / name, encoding="utf-8") as f:
+        data: dict = json.load(f)
+    return data
+
+
+@cache
+def outside_questions() -> tuple[str, ...]:
+    """The generic outside set, every language, in file order."""
+    by_language = _load("outside.json")["questions"]
+    return tuple(q for questions in by_language.values() for q in questions)
+
+
+@cache
+def smalltalk_examples() -> tuple[tuple[str, str], ...]:
+    """(intent, example phrasing) pairs, every language."""
+    intents = _load("smalltalk.json")["intents"]
+    return tuple(
+        (intent, text)
+        for intent, by_language in intents.items()
+        for texts in by_language.values()
+        for text in texts
+    )
+
+
+@cache
+def place_names() -> tuple[str, ...]:
+    """Lower-case place names, longest first (so "new mexico" is matched before "mexico")."""
+    data = _load("places.json")
+    names = {n for key, values in data.items() if not key.startswith("_") for n in values}
+    return tuple(sorted(names, key=lambda n: (-len(n), n)))
+
+
+@cache
+def function_words() -> frozenset[str]:
+    """Words that name no topic, in every language the data has."""
+    data = _load("function_words.json")
+    return frozenset(w for key, words in data.items() if not key.startswith("_") for w in words)
+
+
+# --- cached vectors -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EngineVectors:
+    """Query-role vectors of the outside set and of the small-talk examples, for one model."""
+
+    outside: np.ndarray
+    smalltalk: np.ndarray
+
+
+def data_digest() -> str:
+    h = hashlib.sha256()
+    for name in VECTOR_SOURCES:
+        h.update(name.encode() + b"\0" + (DATA / name).read_bytes())
+    return h.hexdigest()
+
+
+def cache_path(backend: str) -> Path:
+    return DATA / f"vectors-{backend}.npz"
+
+
+def _compute(embedder: Embedder) -> EngineVectors:
+    outside = embedder.encode(list(outside_questions()), role="query")
+    smalltalk = embedder.encode([t for _, t in smalltalk_examples()], role="query")
+    return EngineVectors(outside, smalltalk)
+
+
+_memory: dict[tuple[str, str], EngineVectors] = {}
+
+
+def engine_vectors(embedder: Embedder) -> EngineVectors:
+    """The engine data's vectors for ``embedder``'s model: from the cache file when it was
+    made with this model and this data, else computed (once per process)."""
+    key = (embedder.info.sha256, data_digest())
+    if key in _memory:
+        return _memory[key]
+    path = cache_path(embedder.info.backend)
+    vectors = None
+    try:
+        with np.load(path, allow_pickle=False) as f:
+            if str(f["model_sha256"]) == key[0] and str(f["data_sha256"]) == key[1]:
+                vectors = EngineVectors(f["outside"].astype(np.float32), f["smalltalk"].astype(np.float32))
+    except (OSError, KeyError, ValueError):
+        pass
+    if vectors is None:
+        if path.exists():
+            log.info("%s was made with another model or other data; encoding the engine data now", path.name)
+        vectors = _compute(embedder)
+    _memory[key] = vectors
+    return vectors
+
+
+def refresh(embedder: Embedder) -> Path:
+    """Recompute the cache file for ``embedder``'s model (atomically)."""
+    vectors = _compute(embedder)
+    path = cache_path(embedder.info.backend)
+    import io
+
+    buffer = io.BytesIO()
+    np.savez(
+        buffer,
+        model_sha256=np.array(embedder.info.sha256),
+        data_sha256=np.array(data_digest()),
+        outside=vectors.outside.astype(np.float32),
+        smalltalk=vectors.smalltalk.astype(np.float32),
+    )
+    write_atomic(path, buffer.getvalue())
+    _memory[(embedder.info.sha256, data_digest())] = vectors
+    return path
+
+
+def main() -> None:
+    """Refresh both bundled models' cache files (``make engine-data``)."""
+    from .embedders import load_embedder
+
+    for choice in ("e5", "minilm"):
+        print(refresh(load_embedder(choice)))

@@ -10,7 +10,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 
 FAST := not browser and not server and not slow
 
-.PHONY: install index run test check lint format types test-fast bench eval stackfaq engine-data clean
+.PHONY: install index run test check lint format types test-fast bench eval stackfaq engine-data quality clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,9 @@ engine-data: install    ## re-encode the engine's generic data (after editing sr
 
 eval: install           ## quality on the held-out labelled cases, with the plot
 	$(PY) -m faqbot eval tests/data/nm_heldout3.jsonl --plot docs/eval_heldout.png
+
+quality: install        ## every labelled set, before (--before-src) and after -> docs/QUALITY.md
+	$(PY) benchmarks/quality.py $(QUALITY_ARGS)
 
 stackfaq: install       ## the StackFAQ benchmark
 	$(PY) benchmarks/stackfaq.py

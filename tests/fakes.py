@@ -24,7 +24,8 @@ class HashEmbedder(Embedder):
     """Bag of hashed words -> unit vector; counts the texts it encodes."""
 
     def __init__(self) -> None:
-        super().__init__(ModelInfo(backend="hash", name="hash-words", path=Path("."), sha256="0" * 64))
+        digest = hashlib.sha256(b"hash-words").hexdigest()
+        super().__init__(ModelInfo(backend="hash", name="hash-words", path=Path("."), sha256=digest))
         self.encoded = 0
 
     def _load(self) -> object:

@@ -129,6 +129,7 @@ def _write_jsonl(path):
     path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_from_corpus_on_jsonl(tmp_path, embedder):
     src = tmp_path / "shop.jsonl"
     _write_jsonl(src)
@@ -140,6 +141,7 @@ def test_from_corpus_on_jsonl(tmp_path, embedder):
     assert b.title == "Shop FAQ"
 
 
+@pytest.mark.slow
 def test_from_corpus_on_csv_defaults_index_beside_the_file(tmp_path, embedder):
     src = tmp_path / "clinic.csv"
     src.write_text(

@@ -186,6 +186,7 @@ def test_bad_history_turns_do_not_break_an_answer(bot):
         st.builds(lambda a, n: a * n, st.text(min_size=1, max_size=5), st.integers(1, 3000)),
     )
 )
+@pytest.mark.slow
 def test_any_string_gives_a_well_formed_answer_or_value_error(bot, text):
     try:
         a = bot.ask(text)

@@ -56,6 +56,7 @@ def test_malformed_corpus_exits_2_naming_file_and_line(tmp_path):
     assert "bad.jsonl, line 2" in r.stderr.decode()
 
 
+@pytest.mark.slow
 def test_build_and_ask_another_corpus(tmp_path):
     src = tmp_path / "pets.csv"
     src.write_text(
@@ -68,6 +69,7 @@ def test_build_and_ask_another_corpus(tmp_path):
     assert json.loads(r.stdout)["question_number"] == 1
 
 
+@pytest.mark.slow
 def test_build_if_stale_keeps_a_current_index(tmp_path):
     src = tmp_path / "faq.txt"
     src.write_text("1. Is it open?\nYes.\n")

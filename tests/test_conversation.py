@@ -99,6 +99,7 @@ def test_cases_file_is_well_formed():
     assert len(switches) >= 5, "need self-contained topic switches mid-conversation"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("style", STYLES)
 def test_followups_resolve_to_the_expected_question(played, style):
     followups = [r for r in played[style] if r.turn > 0 and r.kind != "smalltalk" and r.expected is not None]
@@ -116,6 +117,7 @@ def test_followups_resolve_to_the_expected_question(played, style):
     assert accuracy >= floor, detail
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("style", STYLES)
 def test_self_contained_questions_are_not_pulled_to_the_previous_topic(played, style):
     switches = [r for r in played[style] if r.self_contained]
@@ -125,6 +127,7 @@ def test_self_contained_questions_are_not_pulled_to_the_previous_topic(played, s
         assert r.got == r.alone, f"{r.query!r} answered {r.got} in the conversation but {r.alone} alone"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("style", STYLES)
 def test_smalltalk_turns_in_conversations(played, style):
     chat = [r for r in played[style] if r.expected is None and not r.self_contained]

@@ -18,6 +18,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from fakes import HashEmbedder
 
 from faqbot import FAQBot, IndexMismatchError, load_corpus
 from faqbot._files import file_sha256
@@ -28,16 +29,19 @@ ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "corpus" / "new-mexico-benefits-data-ice.txt"
 RETENTION_Q = "How long does New Mexico keep the benefits data it shares with ICE?"
 HANG_GUARD = 300  # seconds; a guard against hangs, not a timing assertion
+# The faults are the index's, not the model's: a hashed-words stand-in keeps these tests fast.
+# The two tests that run separate processes use the real model (and are marked slow).
+FAKE = HashEmbedder()
 
 
 @pytest.fixture(scope="module")
-def golden(tmp_path_factory, embedder):
+def golden(tmp_path_factory):
     """A copy of the bundled FAQ (with its sidecar) and a good index of it, built once."""
     root = tmp_path_factory.mktemp("golden")
     for f in SOURCE.parent.glob(SOURCE.stem + "*"):
         shutil.copy(f, root / f.name)
     corpus = load_corpus(root / SOURCE.name)
-    save_index(build_index(corpus, embedder), root / "index")
+    save_index(build_index(corpus, FAKE), root / "index")
     return root
 
 
@@ -52,7 +56,7 @@ def faq(tmp_path, golden):
 
 
 @pytest.fixture(scope="module")
-def other_index(tmp_path_factory, embedder):
+def other_index(tmp_path_factory):
     """A good index of a different 3-entry FAQ, to swap files from."""
     root = tmp_path_factory.mktemp("other")
     src = root / "other.txt"
@@ -61,7 +65,7 @@ def other_index(tmp_path_factory, embedder):
         "3. Is there wifi?\nYes, it is free.\n",
         encoding="utf-8",
     )
-    save_index(build_index(load_corpus(src), embedder), root / "index")
+    save_index(build_index(load_corpus(src), FAKE), root / "index")
     return root / "index"
 
 
@@ -76,7 +80,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def assert_rebuilt_and_answers(corpus_path: Path, index_dir: Path, golden: Path, caplog) -> FAQBot:
     """The bot notices, rebuilds in place, and answers from an index equal to a good one."""
     with caplog.at_level(logging.INFO, logger="faqbot.index"):
-        bot = FAQBot.from_corpus(corpus_path, index_dir=index_dir)
+        bot = FAQBot.from_corpus(corpus_path, index_dir=index_dir, embedder=FAKE)
     assert any("building index" in r.getMessage() for r in caplog.records), "the fault was not noticed"
     reference = load_index(golden / "index", load_corpus(golden / SOURCE.name), bot.embedder)
     assert bot.index.chunk_text == reference.chunk_text
@@ -126,12 +130,12 @@ DAMAGE = {
 
 
 @pytest.mark.parametrize("name", list(DAMAGE))
-def test_damaged_file_is_detected_and_rebuilt(faq, golden, caplog, name, embedder):
+def test_damaged_file_is_detected_and_rebuilt(faq, golden, caplog, name):
     corpus_path, index_dir = faq
     rel, damage = DAMAGE[name]
     damage(index_dir / rel)
     with pytest.raises(IndexMismatchError):
-        load_index(index_dir, load_corpus(corpus_path), embedder)
+        load_index(index_dir, load_corpus(corpus_path), FAKE)
     assert_rebuilt_and_answers(corpus_path, index_dir, golden, caplog)
 
 
@@ -158,11 +162,11 @@ MANIFEST_EDITS = {
 
 
 @pytest.mark.parametrize("name", list(MANIFEST_EDITS))
-def test_stale_or_foreign_manifest_is_refused_and_rebuilt(faq, golden, caplog, name, embedder):
+def test_stale_or_foreign_manifest_is_refused_and_rebuilt(faq, golden, caplog, name):
     corpus_path, index_dir = faq
     _edit_manifest(index_dir, MANIFEST_EDITS[name])
     with pytest.raises(IndexMismatchError):
-        load_index(index_dir, load_corpus(corpus_path), embedder)
+        load_index(index_dir, load_corpus(corpus_path), FAKE)
     assert_rebuilt_and_answers(corpus_path, index_dir, golden, caplog)
 
 
@@ -171,7 +175,7 @@ def test_edited_faq_makes_the_index_stale_and_the_new_text_is_answered(faq, gold
     text = corpus_path.read_text(encoding="utf-8").replace("24 months", "36 months")
     corpus_path.write_text(text, encoding="utf-8")
     with caplog.at_level(logging.INFO, logger="faqbot.index"):
-        bot = FAQBot.from_corpus(corpus_path, index_dir=index_dir)
+        bot = FAQBot.from_corpus(corpus_path, index_dir=index_dir, embedder=FAKE)
     assert any("stale" in r.getMessage() for r in caplog.records)
     a = bot.ask(RETENTION_Q)
     assert a.question_number == 9 and "36 months" in a.answer
@@ -185,7 +189,7 @@ def test_file_swapped_in_from_another_index_is_out_of_step(faq, golden, other_in
 
 
 @pytest.mark.parametrize("swap", [[VECTORS], [PASSAGES], [VECTORS, PASSAGES], [VECTORS, PASSAGES, "bm25"]])
-def test_forged_manifest_over_another_index_is_never_used(faq, golden, other_index, caplog, swap, embedder):
+def test_forged_manifest_over_another_index_is_never_used(faq, golden, other_index, caplog, swap):
     """Files of another FAQ's index, with a manifest re-signed to match them: the digests pass,
     so only the content checks (entry numbers, vector count vs passage count) stand between
     the user and a wrong answer."""
@@ -203,11 +207,11 @@ def test_forged_manifest_over_another_index_is_never_used(faq, golden, other_ind
     }
     _edit_manifest(index_dir, lambda m: m.update(files=files))
     with pytest.raises(IndexMismatchError):
-        load_index(index_dir, load_corpus(corpus_path), embedder)
+        load_index(index_dir, load_corpus(corpus_path), FAKE)
     assert_rebuilt_and_answers(corpus_path, index_dir, golden, caplog)
 
 
-def test_passage_text_out_of_step_with_a_re_signed_manifest_is_refused(faq, golden, caplog, embedder):
+def test_passage_text_out_of_step_with_a_re_signed_manifest_is_refused(faq, golden, caplog):
     """Same count, same numbers, different words: the passage table must match the FAQ."""
     corpus_path, index_dir = faq
     table = json.loads((index_dir / PASSAGES).read_text(encoding="utf-8"))
@@ -217,7 +221,7 @@ def test_passage_text_out_of_step_with_a_re_signed_manifest_is_refused(faq, gold
     (index_dir / PASSAGES).write_text(json.dumps(table), encoding="utf-8")
     _edit_manifest(index_dir, lambda m: m["files"].update({PASSAGES: file_sha256(index_dir / PASSAGES)}))
     with pytest.raises(IndexMismatchError):
-        load_index(index_dir, load_corpus(corpus_path), embedder)
+        load_index(index_dir, load_corpus(corpus_path), FAKE)
     bot = assert_rebuilt_and_answers(corpus_path, index_dir, golden, caplog)
     assert not any("forever" in p.text for p in bot.ask(RETENTION_Q).passages)
 
@@ -238,7 +242,7 @@ def test_index_whose_parent_is_a_regular_file_answers_from_memory(faq, caplog):
     blocker = corpus_path.parent / "not-a-folder"
     blocker.write_text("I am a file")
     with caplog.at_level(logging.WARNING, logger="faqbot.index"):
-        bot = FAQBot.from_corpus(corpus_path, index_dir=blocker / "index")
+        bot = FAQBot.from_corpus(corpus_path, index_dir=blocker / "index", embedder=FAKE)
     warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     assert any("in-memory" in w and str(blocker) in w for w in warnings), warnings
     assert bot.ask(RETENTION_Q).question_number == 9
@@ -250,7 +254,7 @@ def test_index_path_that_is_a_file_answers_from_memory(faq, caplog):
     target = corpus_path.parent / "index-file"
     target.write_bytes(b"\x00garbage")
     with caplog.at_level(logging.WARNING, logger="faqbot.index"):
-        bot = FAQBot.from_corpus(corpus_path, index_dir=target)
+        bot = FAQBot.from_corpus(corpus_path, index_dir=target, embedder=FAKE)
     assert any(r.levelno >= logging.WARNING for r in caplog.records)
     assert bot.ask(RETENTION_Q).question_number == 9
     assert target.read_bytes() == b"\x00garbage"
@@ -270,14 +274,14 @@ def test_write_refused_by_the_os_answers_from_memory_and_leaves_files_alone(faq,
 
     monkeypatch.setattr(index_module.tempfile, "mkdtemp", refuse)
     with caplog.at_level(logging.WARNING, logger="faqbot.index"):
-        bot = FAQBot.from_corpus(corpus_path, index_dir=index_dir)
+        bot = FAQBot.from_corpus(corpus_path, index_dir=index_dir, embedder=FAKE)
     warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     assert any("cannot save" in w and "Permission denied" in w for w in warnings), warnings
     assert bot.ask(RETENTION_Q).question_number == 9  # answered from the in-memory build
     assert snapshot(index_dir) == before  # the damaged files were not half-replaced
 
 
-def test_crash_half_way_through_a_save_is_never_trusted(faq, golden, caplog, monkeypatch, embedder):
+def test_crash_half_way_through_a_save_is_never_trusted(faq, golden, caplog, monkeypatch):
     """os.replace fails after the first file moved: the old manifest is already gone,
     so the half-written folder reads as 'no index' and the next open rebuilds it."""
     import faqbot.index as index_module
@@ -294,7 +298,7 @@ def test_crash_half_way_through_a_save_is_never_trusted(faq, golden, caplog, mon
 
     monkeypatch.setattr(index_module.os, "replace", flaky_replace)
     with caplog.at_level(logging.WARNING, logger="faqbot.index"):
-        bot = FAQBot.from_corpus(corpus_path, index_dir=index_dir, rebuild=True)
+        bot = FAQBot.from_corpus(corpus_path, index_dir=index_dir, rebuild=True, embedder=FAKE)
     assert bot.ask(RETENTION_Q).question_number == 9
     assert any("No space left" in r.getMessage() for r in caplog.records)
     monkeypatch.setattr(index_module.os, "replace", real_replace)
@@ -311,6 +315,7 @@ def _can_bind_mount_read_only() -> bool:
     return r.returncode == 0
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not _can_bind_mount_read_only(), reason="needs root with unshare -m and mount")
 def test_really_read_only_index_folder_answers_from_memory(faq, tmp_path):
     """A real read-only folder for root: the damaged index is bind-mounted read-only in a
@@ -366,7 +371,8 @@ print("OK", bot.ask(sys.argv[3]).question_number, flush=True)
 """
 
 
-def test_two_processes_rebuilding_at_once_do_not_corrupt_the_index(faq, golden, embedder):
+@pytest.mark.slow
+def test_two_processes_rebuilding_at_once_do_not_corrupt_the_index(faq):
     """Two processes each rebuild and save the same folder three times, at the same time;
     the file lock serialises the saves, so every load in between and after is whole."""
     corpus_path, index_dir = faq
@@ -385,7 +391,10 @@ def test_two_processes_rebuilding_at_once_do_not_corrupt_the_index(faq, golden, 
     for p in procs:
         out, err = p.communicate(timeout=HANG_GUARD)
         assert p.returncode == 0 and out.strip() == "OK 9", out + err
+    from faqbot.chunking import chunk_entries
+    from faqbot.embedders import shared_embedder
+
     corpus = load_corpus(corpus_path)
-    loaded = load_index(index_dir, corpus, embedder)  # raises if anything is torn
-    assert loaded.chunk_text == load_index(golden / "index", corpus, embedder).chunk_text
+    loaded = load_index(index_dir, corpus, shared_embedder())  # raises if anything is torn
+    assert loaded.chunk_text == [c.text for c in chunk_entries(corpus.entries)]
     assert not list(index_dir.glob(".staging-*"))

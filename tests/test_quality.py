@@ -32,12 +32,14 @@ def heldout_report(bot):
     return evaluate_file(bot, HELDOUT)
 
 
+@pytest.mark.slow
 def test_heldout_precision_at_1(heldout_report):
     m = heldout_report.metrics
     assert m["p_at_1"] >= 0.85, f"P@1 fell to {m['p_at_1']}"  # measured 0.930
     assert m["recall_at_3"] >= 0.95, f"recall@3 fell to {m['recall_at_3']}"  # measured 0.985
 
 
+@pytest.mark.slow
 def test_heldout_decline_rates(heldout_report):
     m = heldout_report.metrics
     # measured 2.0% (4/200) and 92% (46/50) (docs/QUALITY.md); a few queries of slack

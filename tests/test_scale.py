@@ -118,3 +118,16 @@ def test_large_batches_encode_in_sorted_slices_without_changing_vectors(embedder
     one_by_one = np.vstack([embedder.encode_one(t) for t in texts[:12]])
     assert np.allclose(batched[:12], one_by_one, atol=1e-5)
     assert np.allclose(np.linalg.norm(batched, axis=1), 1.0, atol=1e-5)
+
+
+def test_an_entrys_own_question_always_finds_it_even_without_a_classifier():
+    """Above 2,000 entries there is no phrasing classifier; near-duplicate questions must
+    still not steal an entry's own exact wording (issue: question 17 answered from 5)."""
+    emb = HashEmbedder()
+    corpus = make_corpus(2100)
+    bot = FAQBot(corpus, build_index(corpus, emb), emb)
+    assert bot.index.classifier is None
+    for entry in corpus.entries[::150]:
+        for text in (entry.question, entry.question.lower().rstrip("?")):
+            a = bot.ask(text)
+            assert (a.kind, a.question_number) == ("faq", entry.number), text

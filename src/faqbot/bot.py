@@ -142,6 +142,11 @@ class FAQBot:
             if offered is not None and offered in self.corpus.by_number:
                 return self._accept_offer(q, offered)
             return self._smalltalk(q, intent)
+        exact = self.index.exact_entry(q.text)
+        if exact is not None:  # the FAQ's own wording of a question: that entry, whatever scores say
+            answer = self.entry_answer(exact)
+            answer.query, answer.notice, answer.language = q.text, self._notice(q), self._language(q)
+            return answer
         previous, previous_question = self.followups.previous_turn(turns)
         reading, resolved = self.followups.read(q.text, previous, previous_question, vector=vector)
         decision = decide(reading.ranked, reading.confidence, self.calibration)

@@ -27,7 +27,7 @@ from __future__ import annotations
 import logging
 import random
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -64,6 +64,7 @@ log = logging.getLogger("faqbot.index")
 
 FOLDS = 5
 SEED = 0
+CV_MAX_ENTRIES = 300  # larger FAQs: the threshold from held-out outside probes only (cheaper)
 MAX_STAND_INS = 12  # answer sentences per entry used as stand-in questions
 MIN_STAND_IN_WORDS = 3
 MAX_SMALLTALK_NEGATIVES = 3000  # FAQ phrasings the small-talk classifier contrasts with
@@ -170,10 +171,10 @@ def build_index(
         classifier=classifier,
         smalltalk=_smalltalk(engine, phrasings, vectors, kinds),
     )
-    if phrasings is not None:
+    if phrasings is not None and len(corpus) <= CV_MAX_ENTRIES:
         index.calibration = _cross_validated(corpus, chunks, vectors, phrasings, background)
     else:
-        index.calibration = _outside_only(index, outside)
+        index.calibration = _outside_only(index, phrasings, engine)
     manifest = expected_manifest(corpus, embedder)
     manifest.update(
         {
@@ -275,11 +276,19 @@ def _cross_validated(
     return calibrating.fit(np.array(in_scores), np.array(in_right), np.array(out_scores))
 
 
-def _outside_only(index: SearchIndex, outside: np.ndarray) -> Calibration:
-    """A large FAQ (no classifier, nothing to hold out): the threshold from the outside probes."""
+def _outside_only(index: SearchIndex, p: _Phrasings | None, engine: engine_data.EngineVectors) -> Calibration:
+    """A large FAQ: the threshold from outside probes its classifier never saw, no in-scope CV."""
+    if p is not None:
+        held = np.arange(len(p.outside_text)) % FOLDS == 0
+        texts = [t for t, h in zip(p.outside_text, held, strict=True) if h]
+        vectors = p.outside_vectors[held]
+        index = replace(index, classifier=_classifier(p, index.n_entries, keep_outside=~held))
+    else:
+        texts, vectors = list(engine_data.outside_questions()), engine.outside
     retriever = Retriever(index)
-    texts = engine_data.outside_questions()
-    scores = [r[0].score if (r := retriever.rank(t, v, k=1)) else 0.0 for t, v in zip(texts, outside)]
+    scores = [
+        r[0].score if (r := retriever.rank(t, v, k=1)) else 0.0 for t, v in zip(texts, vectors, strict=True)
+    ]
     return calibrating.fit(np.zeros(0), np.zeros(0, dtype=bool), np.array(scores))
 
 

@@ -51,6 +51,7 @@ from .retrieval.dense import DenseSearch
 from .retrieval.fusion import Background
 from .retrieval.lexical import LexicalSearch
 from .smalltalk import IntentClassifier
+from .text import words
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +98,7 @@ class SearchIndex:
     classifier: PhrasingClassifier | None = None
     smalltalk: IntentClassifier | None = None
     _subject: np.ndarray | None = field(default=None, repr=False)
+    _phrasings: dict[str, int] | None = field(default=None, repr=False)
 
     @property
     def n_entries(self) -> int:
@@ -116,6 +118,17 @@ class SearchIndex:
             mean = self.dense.vectors(self.ids_of(ChunkKind.QUESTION)).mean(axis=0)
             self._subject = (mean / max(float(np.linalg.norm(mean)), 1e-9)).astype(np.float32)
         return self._subject
+
+    def exact_entry(self, text: str) -> int | None:
+        """The entry whose question or alternate ``text`` is, word for word (case, accents
+        and punctuation aside), when exactly one entry has it; else None."""
+        if self._phrasings is None:
+            found: dict[str, set[int]] = {}
+            for kind, entry, chunk in zip(self.chunk_kind, self.chunk_entry, self.chunk_text, strict=True):
+                if ChunkKind.from_code(int(kind)).is_phrasing:
+                    found.setdefault(" ".join(words(chunk)), set()).add(self.entry_numbers[int(entry)])
+            self._phrasings = {key: next(iter(n)) for key, n in found.items() if len(n) == 1 and key}
+        return self._phrasings.get(" ".join(words(text)))
 
     def knows(self, word: str) -> bool:
         """Whether a (folded) word occurs somewhere in the FAQ."""

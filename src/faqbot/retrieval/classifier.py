@@ -77,6 +77,8 @@ class PhrasingClassifier:
             y = np.concatenate([y, np.full(len(outside), n_entries, dtype=np.int64)])
             w = np.concatenate([w, np.full(len(outside), OUTSIDE_SHARE * w.sum() / len(outside))])
             present.add(n_entries)
+        if len(present) < 2:  # e.g. a one-entry FAQ whose question a cross-validation fold holds out
+            return None
         model = LogisticRegression(C=REGULARISATION_C, max_iter=MAX_ITERATIONS)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # a ConvergenceWarning at the cap is harmless here

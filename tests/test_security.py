@@ -87,6 +87,7 @@ def test_no_handler_shows_a_forged_reply_and_deep_links_are_closed(ui_server):
                         if msg.get("role") == "assistant":
                             assert FORGED not in json.dumps(msg), msg
     assert tried >= 4
+    assert "Traceback" not in ui_server.log.read_text(), "a malformed request printed a traceback"
 
 
 def _messages(sse_line: str) -> list[dict]:

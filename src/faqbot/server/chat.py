@@ -167,8 +167,8 @@ class ChatApp:
     def respond(self, question: str | None, turns: Turns | None) -> tuple[list[dict[str, Any]], Turns, str]:
         """One typed question: returns the chat messages, the new turns and the cleared textbox."""
         turns = list(turns or [])
-        if question is None or not question.strip():
-            return messages(turns), turns, ""  # nothing typed: nothing to do
+        if not isinstance(question, str) or not question.strip():
+            return messages(turns), turns, ""  # nothing typed (or not text): nothing to do
         question = valid_text(question)
         try:
             answer = self.bot.ask(question, history=history(turns))

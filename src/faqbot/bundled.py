@@ -9,7 +9,7 @@ used. ``FAQBOT_CORPUS`` and ``FAQBOT_INDEX`` override both.
 
 from __future__ import annotations
 
-import importlib.resources
+import importlib.util
 import os
 from pathlib import Path
 
@@ -18,10 +18,15 @@ _CHECKOUT = Path(__file__).resolve().parents[2]  # src/faqbot -> the project fol
 
 
 def _package_dir(package: str, checkout_folder: str) -> Path:
+    # The data packages have no __init__.py (they are plain folders): find_spec gives their
+    # folder (importlib.resources would give a MultiplexedPath, not a path).
     try:
-        return Path(str(importlib.resources.files(package)))
-    except (ModuleNotFoundError, TypeError):  # editable install: the source checkout's folder
-        return _CHECKOUT / checkout_folder
+        spec = importlib.util.find_spec(package)
+    except ModuleNotFoundError:
+        spec = None
+    if spec is not None and spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations)))
+    return _CHECKOUT / checkout_folder  # an editable install: the source checkout's folder
 
 
 def bundled_corpus() -> Path:

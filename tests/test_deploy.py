@@ -300,6 +300,48 @@ def test_chat_session_is_sticky_and_each_session_works(cluster):
     print(f"\nchat sessions: cookies assigned {assigned}")
 
 
+def test_without_the_cookie_a_chat_turn_breaks(cluster):
+    """The control for the test above: the same turn with its two requests sent to two
+    different replicas (by cookie) does not complete. So the stickiness is what makes
+    the chat work through the balancer, not luck."""
+    with (
+        httpx.Client(
+            base_url=cluster.lb.url, timeout=REQUEST_TIMEOUT, cookies={"FAQBOT_REPLICA": "r1"}
+        ) as one,
+        httpx.Client(
+            base_url=cluster.lb.url, timeout=REQUEST_TIMEOUT, cookies={"FAQBOT_REPLICA": "r3"}
+        ) as other,
+    ):
+        fn_index, trigger = _chat_handler(one)
+        session = os.urandom(6).hex()
+        body = {"data": ["How long is my data kept?", None], "fn_index": fn_index, "trigger_id": trigger,
+                "session_hash": session, "event_data": None}  # fmt: skip
+        assert one.post("/gradio_api/queue/join", json=body).status_code == 200
+        try:
+            r = other.get("/gradio_api/queue/data", params={"session_hash": session})
+        except httpx.HTTPError as exc:  # the replica that never saw the session cuts the stream
+            outcome = f"{type(exc).__name__}: {exc}"
+        else:
+            assert "process_completed" not in r.text, r.text[:300]
+            outcome = f"HTTP {r.status_code} {r.text[:120]!r}"
+        print(f"\nqueue/data on another replica than queue/join: {outcome}")
+
+
+def test_gradio_client_works_through_the_balancer(cluster):
+    """gradio_client's two-step call (POST /call/ask, then GET its event stream) needs both
+    steps on one replica: it keeps the first response's cookie, so it works through HAProxy."""
+    from gradio_client import Client
+
+    for _ in range(3):  # three clients, three sessions: round robin would split the two steps
+        client = Client(cluster.lb.url + "/", verbose=False)
+        assert client.cookies.get("FAQBOT_REPLICA") in REPLICAS, client.cookies
+        for _ in range(2):
+            result = client.predict(
+                "How long does New Mexico keep the data it shares with ICE?", api_name="/ask"
+            )
+            assert result["question_number"] == 9
+
+
 # --- the JSON API: a replica dies under load ---------------------------------------------
 
 

@@ -10,7 +10,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 
 FAST := not browser and not server and not slow
 
-.PHONY: install index run test check lint format types test-fast bench eval stackfaq engine-data quality clean
+.PHONY: install index run test check lint format types test-fast test-deploy bench eval stackfaq engine-data quality clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,9 @@ types: install
 
 test-fast: install      ## unit tests with a fake embedder: no browser, no server, no slow gates
 	$(PY) -m pytest -q -m "$(FAST)"
+
+test-deploy: install    ## 3 replicas behind HAProxy (deploy/haproxy.cfg), one killed under load; the container checks
+	$(PY) -m pytest -q tests/test_deploy.py
 
 engine-data: install    ## re-encode the engine's generic data (after editing src/faqbot/data/*.json)
 	$(PY) -c "from faqbot import engine_data; engine_data.main()"

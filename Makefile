@@ -33,12 +33,12 @@ test: install           ## the whole suite
 check: lint types test-fast  ## the fast inner loop: lint, format check, types, fast tests
 
 lint: install
-	$(VENV)/bin/ruff check src tests benchmarks
-	$(VENV)/bin/ruff format --check src tests benchmarks
+	$(VENV)/bin/ruff check src tests benchmarks deploy
+	$(VENV)/bin/ruff format --check src tests benchmarks deploy
 
 format: install         ## rewrite files in the project's format
-	$(VENV)/bin/ruff check --fix src tests benchmarks
-	$(VENV)/bin/ruff format src tests benchmarks
+	$(VENV)/bin/ruff check --fix src tests benchmarks deploy
+	$(VENV)/bin/ruff format src tests benchmarks deploy
 
 types: install
 	$(VENV)/bin/mypy

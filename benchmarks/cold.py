@@ -1,13 +1,15 @@
 """Cold start: a fresh `faqbot ask` process against importing sentence-transformers.
 
-In one run, interleaved round by round (after one untimed round, so the page
-cache is warm as on a machine in use), each of these runs as a fresh process:
+In one run, interleaved round by round, each of these runs as a fresh process:
 
 * ``python -c pass`` (the interpreter alone);
 * ``python -c "import sentence_transformers"`` (what any torch-based model pays);
-* ``faqbot ask "..."`` with each backend (the run's default first);
-* ``faqbot ask`` on the saved largest real-scale synthetic index, when the scale
-  section ran first in the same run.
+* ``faqbot ask "..."`` with each backend (the run's default first).
+
+There is no untimed round first: the sections before this one have loaded the same
+files, so the page cache is warm, as on a machine in use (the 'min' column shows
+the spread). What loading a large saved index adds is in the scale section's
+reload column.
 
 Then, for each backend: ``python -X importtime -m faqbot ask ...`` (total import
 time, the top packages by their own import time, and whether torch was
@@ -22,7 +24,7 @@ import subprocess
 import sys
 import time
 
-from .context import Backend, available, default_of
+from .context import Backend, available
 from .measure import ENV, FAQBOT, PY, ROOT, importtime, log, ratio, run_worker, show_cmd, timed_command
 from .questions import COLD_QUESTION, FIRST_QUESTIONS
 
@@ -71,9 +73,8 @@ def import_profile(cmd: list[str], top: int = 8) -> dict:
     return {"cmd": show_cmd(["python", "-X", "importtime", *cmd]), **importtime(proc.stderr, HEAVY, top)}
 
 
-def section(backends: dict[str, Backend], quick: bool, big: dict | None) -> dict:
+def section(backends: dict[str, Backend], quick: bool) -> dict:
     rounds = 1 if quick else 3
-    default = default_of(backends)
     cmds: dict[str, dict] = {
         "python": {"label": "the interpreter alone", "cmd": [PY, "-c", "pass"]},
         "import_st": {
@@ -87,24 +88,14 @@ def section(backends: dict[str, Backend], quick: bool, big: dict | None) -> dict
             "cmd": [FAQBOT, "ask", COLD_QUESTION, *b.cli_args()],
             "backend": b.name,
         }
-    if big is not None:
-        cmds["ask_big"] = {
-            "label": f"cold ask, {default.name}, saved {big['entries']:,}-entry index",
-            "cmd": [FAQBOT, "ask", big["question"], "--corpus", big["corpus"], "--index", big["index"]]
-            + default.model_args(),
-            "backend": default.name,
-        }
-    log(f"cold: {len(cmds)} commands x {rounds} rounds" + ("" if quick else " (after one untimed round)"))
-    if not quick:  # the quick run's earlier sections have warmed the page cache already
-        for c in cmds.values():
-            timed_command(c["cmd"])
+    log(f"cold: {len(cmds)} commands x {rounds} rounds")
     runs: dict[str, list[float]] = {k: [] for k in cmds}
     names = list(cmds)
     for r in range(rounds):
         k = r % len(names)
         for name in names[k:] + names[:k]:
             runs[name].append(timed_command(cmds[name]["cmd"]))
-    out: dict = {"rounds": rounds, "untimed_round": not quick, "question": COLD_QUESTION, "commands": {}}
+    out: dict = {"rounds": rounds, "question": COLD_QUESTION, "commands": {}}
     for name, c in cmds.items():
         out["commands"][name] = {
             "label": c["label"],
@@ -118,11 +109,6 @@ def section(backends: dict[str, Backend], quick: bool, big: dict | None) -> dict
     out["ask_over_import"] = {
         b.name: ratio(out["commands"][f"ask_{b.name}"]["median_s"], floor) for b in available(backends)
     }
-    if big is not None:
-        out["big"] = dict(big)
-        out["big"]["over_default"] = ratio(
-            out["commands"]["ask_big"]["median_s"], out["commands"][f"ask_{default.name}"]["median_s"]
-        )
     log("cold: import profiles and stages")
     out["importtime"] = {
         b.name: import_profile(["-m", "faqbot", "ask", COLD_QUESTION, *b.cli_args()])

@@ -154,6 +154,9 @@ def worker(
     base_vectors_q = emb.encode(base_questions)
 
     flat, hnsw = bots["flat"].index.dense, bots["hnsw"].index.dense
+    # How crowded the vectors are: mean similarity of a passage to its nearest other passage.
+    sample = np.random.default_rng(3).choice(n_passages, min(200, n_passages), replace=False)
+    nn_sim = float(flat.index.search(flat.vectors(sample), 2)[0][:, 1].mean())
     dense_k = min(n_passages, MIN_DENSE_CANDIDATES)
     rec_ret, rec_10 = [], []
     for v in vectors_q:
@@ -206,6 +209,7 @@ def worker(
         "load_s": load_s,
         "texts_reembedded_on_load": sum(encoded_on_load),
         "dense_k": dense_k,
+        "nn_similarity": nn_sim,
         "recall10_retriever": sum(rec_ret) / len(rec_ret),
         "recall10_k10": sum(rec_10) / len(rec_10),
         "ask_p50_ms": ask_p50,
@@ -222,7 +226,7 @@ def worker(
 def section(backends: dict[str, Backend], quick: bool) -> dict:
     b = default_of(backends)
     sizes = QUICK_SIZES if quick else SIZES
-    n_queries = 20 if quick else 100
+    n_queries = 20 if quick else 60
     SCALE.mkdir(parents=True, exist_ok=True)
     base_vectors = SCALE / f"vectors_{sizes[0]}.npy"
     out: dict = {"backend": b.name, "sizes": []}
@@ -242,25 +246,3 @@ def section(backends: dict[str, Backend], quick: bool) -> dict:
             )
         )
     return out
-
-
-def big_index(scale: dict) -> dict | None:
-    """The saved index the cold section times: the largest size at most 10,000 entries."""
-    from .synthetic import make_entries
-
-    sizes = [s["entries"] for s in scale.get("sizes", []) if s["entries"] <= 10_000]
-    if not sizes:
-        return None
-    n = max(sizes)
-    corpus, index = corpus_files(n)
-    if not (index / "manifest.json").exists():
-        return None
-    row = next(s for s in scale["sizes"] if s["entries"] == n)
-    return {
-        "entries": n,
-        "corpus": str(corpus),
-        "index": str(index),
-        "question": make_entries(n)[n // 2]["question"],
-        "load_s": row["load_s"],
-        "texts_reembedded_on_load": row["texts_reembedded_on_load"],
-    }

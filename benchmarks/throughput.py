@@ -352,7 +352,7 @@ def _memory(server: Server) -> dict:
 
 def section(backends: dict[str, Backend], quick: bool) -> dict:
     b = default_of(backends)
-    rounds, per_round = (1, 48) if quick else (3, 160)
+    rounds, per_round = (1, 48) if quick else (3, 128)
     single, single_gc = (10, 5) if quick else (40, 20)
     offset = 0
     out: dict = {"backend": b.name, "clients": CLIENTS, "client_processes": CLIENT_PROCESSES}

@@ -16,7 +16,7 @@ import json
 import time
 from dataclasses import asdict, dataclass
 
-from .measure import WORK, log, run_worker
+from .measure import ROOT, WORK, log, run_worker
 
 
 @dataclass
@@ -77,7 +77,7 @@ def backends(run_default: str | None = None) -> dict[str, Backend]:
             if fresh:
                 log(f"building an index of the bundled FAQ for {name} in {folder}")
             built = run_worker("benchmarks.context:build_nm_index", model=name, folder=str(folder))
-            b.index = str(folder)
+            b.index = str(folder.relative_to(ROOT))  # every child process runs in ROOT
             b.index_build_s = built["s"] if fresh else None
         out[name] = b
     if not out[run_default].available:

@@ -61,7 +61,13 @@ quality: install        ## every labelled set, before (--before-src) and after -
 stackfaq: install       ## the StackFAQ benchmark
 	$(PY) benchmarks/stackfaq.py
 
-bench: install          ## speed and scale benchmarks -> benchmarks/RESULTS.md
+BENCH_TOOLS := $(VENV)/.bench-tools-installed
+
+$(BENCH_TOOLS): $(STAMP) benchmarks/requirements.txt
+	$(PY) -m pip install --quiet -r benchmarks/requirements.txt
+	touch $(BENCH_TOOLS)
+
+bench: install $(BENCH_TOOLS)  ## speed and scale benchmarks -> benchmarks/results.json + RESULTS.md
 	$(PY) -m benchmarks
 
 clean:

@@ -1,4 +1,4 @@
-"""Scale behaviour, functionally (no timings here; speed lives in benchmarks/bench.py).
+"""Scale behaviour, functionally (no timings here; speed lives in benchmarks/, `python -m benchmarks`).
 
 * the index type is chosen by size: exact flat for small FAQs, HNSW for large ones;
 * a saved larger index loads without embedding anything again;

@@ -152,8 +152,8 @@ def test_a_picked_question_shows_that_entry(chat):
     messages, turns = chat.pick([], "en", _select("17"))
     assert "Source: Question 17" in _text(messages[-1])
     assert turns[-1]["picked"] is True
-    handler = chat.entry_handler(20)
-    messages, turns = handler(turns)
+    messages, session = chat.on_entry(20)({"turns": turns, "language": "en"})  # a browse button
+    turns = session["turns"]
     assert "Source: Question 20" in _text(messages[-1])
     for junk in ("not a number", "999", "-1", "²", "٣", "1" * 40, None, ["9"], {"value": "9"}):
         assert chat.pick(turns, "en", _select(junk))[1] == turns  # nothing happens

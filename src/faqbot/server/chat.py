@@ -456,14 +456,6 @@ class ChatApp:
         """
         return self.open_entry(entry_number(_event_field(evt, "value")), turns, language)
 
-    def entry_handler(self, number: int):
-        """A handler showing FAQ entry ``number`` (for the browse list's buttons)."""
-
-        def handler(turns: Turns | None, language: str | None = "en") -> tuple[list[dict[str, Any]], Turns]:
-            return self.open_entry(number, turns, language)
-
-        return handler
-
     def start(self, query: Any, accept_language: str | None) -> tuple[list[dict[str, Any]], Turns, str, bool]:
         """A fresh page: (messages, turns, language, whether the link named no entry).
 

@@ -10,7 +10,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 
 FAST := not browser and not server and not slow
 
-.PHONY: install index run test check lint format types test-fast test-deploy bench eval stackfaq engine-data quality clean
+.PHONY: install index run test check lint format types test-fast test-deploy bench eval stackfaq engine-data quality messages clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -69,6 +69,15 @@ $(BENCH_TOOLS): $(STAMP) benchmarks/requirements.txt
 
 bench: install $(BENCH_TOOLS)  ## speed and scale benchmarks -> benchmarks/results.json + RESULTS.md
 	$(PY) -m benchmarks
+
+LOCALES := src/faqbot/locales
+messages: install       ## the message catalogue: extract -> update each .po -> compile each .mo
+	$(VENV)/bin/pybabel extract -F $(LOCALES)/babel.cfg -k N_ --add-comments=TRANSLATORS: \
+		--sort-by-file --add-location=file --project=faqbot --copyright-holder="faqbot authors" \
+		--msgid-bugs-address="" -o $(LOCALES)/faqbot.pot src/faqbot
+	$(VENV)/bin/pybabel update -i $(LOCALES)/faqbot.pot -d $(LOCALES) -D faqbot \
+		--no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date
+	$(VENV)/bin/pybabel compile -d $(LOCALES) -D faqbot --statistics
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

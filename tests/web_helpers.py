@@ -69,14 +69,14 @@ def parse_call_stream(text: str) -> tuple[str, Any]:
     return str(event), data
 
 
-def chat_dependency(url: str) -> tuple[int, int]:
-    """(fn_index, trigger id) of the chat box's submit handler, read from the page config."""
+def chat_dependency(url: str) -> tuple[int, int, int]:
+    """(fn_index, trigger id, number of inputs) of the chat box's submit handler, from the page config."""
     with urllib.request.urlopen(url.rstrip("/") + "/config", timeout=30) as r:
         config = json.load(r)
     for i, dep in enumerate(config["dependencies"]):
         targets = dep.get("targets") or []
         if dep.get("api_name") == "respond" and targets and targets[0][1] == "submit":
-            return dep.get("id", i), targets[0][0]
+            return dep.get("id", i), targets[0][0], len(dep.get("inputs") or [])
     raise AssertionError("no chat submit handler ('respond') in the page config")
 
 
@@ -85,11 +85,11 @@ def chat_submit(url: str, question: Any, timeout: float = 120) -> dict[str, Any]
 
     Returns the final queue message (``process_completed`` with ``success`` and ``output``).
     """
-    fn_index, trigger = chat_dependency(url)
+    fn_index, trigger, n_inputs = chat_dependency(url)
     base = api_base(url)
     session = uuid.uuid4().hex[:11]
     body = {
-        "data": [question, None],
+        "data": [question] + [None] * (n_inputs - 1),  # the box; then state and the page's language
         "fn_index": fn_index,
         "trigger_id": trigger,
         "session_hash": session,

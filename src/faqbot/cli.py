@@ -2,7 +2,8 @@
 
     faqbot ask "How long is my data kept?" [--json] [--corpus FAQ] [--index DIR]
     faqbot build [--corpus FAQ] [--index DIR] [--if-stale]
-    faqbot serve [--host 127.0.0.1] [--port 7860] [--corpus FAQ] [--log-unanswered FILE] [--workers N]
+    faqbot serve [--host 127.0.0.1] [--port 7860] [--corpus FAQ] [--log-unanswered FILE]
+                 [--log-feedback FILE] [--workers N]
     faqbot eval CASES.jsonl [--corpus FAQ] [--plot out.png] [--json]
 
 Bad input (an empty question, a malformed FAQ file) prints one line to stderr
@@ -61,6 +62,13 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         metavar="FILE",
         help="opt in: append questions the FAQ could not answer to FILE (JSONL), nothing else",
+    )
+    p.add_argument(
+        "--log-feedback",
+        type=Path,
+        metavar="FILE",
+        help="opt in: show thumbs up / down under replies and append each vote to FILE (JSONL: "
+        "time, entry, vote; the question too only with --log-unanswered)",
     )
     p.add_argument(
         "--workers",

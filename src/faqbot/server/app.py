@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse
 
 from .. import render
 from ..bot import FAQBot
-from ..logs import UnansweredLog
+from ..logs import FeedbackLog, UnansweredLog
 from .api import api_router, install_error_handlers
 from .guard import RequestGuard, allowed_hosts
 
@@ -40,10 +40,17 @@ def create_app(
     port: int = DEFAULT_PORT,
     extra_hosts: Iterable[str] = (),
     log_unanswered: str | Path | None = None,
+    log_feedback: str | Path | None = None,
     chat: bool = True,
 ) -> FastAPI:
-    """The whole server for ``bot``: JSON API, chat (optional), request guard."""
+    """The whole server for ``bot``: JSON API, chat (optional), request guard.
+
+    ``log_feedback`` (opt-in) keeps the chat's thumbs up / down votes; only the chat has them.
+    """
     unanswered = UnansweredLog(log_unanswered) if log_unanswered else None
+    feedback = (
+        FeedbackLog(log_feedback, with_questions=unanswered is not None) if log_feedback and chat else None
+    )
     app = FastAPI(
         title=f"faqbot: {bot.title}",
         description="Answers questions from a FAQ with the matched answer and its source question number.",
@@ -59,7 +66,7 @@ def create_app(
 
         from .chat import CSS, HEAD, JS, SESSION_CAPACITY, build_chat, theme
 
-        blocks = build_chat(bot, unanswered)
+        blocks = build_chat(bot, unanswered, feedback)
         blocks.state_session_capacity = SESSION_CAPACITY
         app = gr.mount_gradio_app(
             app,

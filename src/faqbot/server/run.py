@@ -32,6 +32,7 @@ class ServeSettings:
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
     log_unanswered: str | None = None
+    log_feedback: str | None = None
     model: str | None = None
     extra_hosts: list[str] = field(default_factory=list)
     workers: int = 1
@@ -119,6 +120,7 @@ def serve(settings: ServeSettings) -> None:
         port=settings.port,
         extra_hosts=settings.extra_hosts,
         log_unanswered=settings.log_unanswered,
+        log_feedback=settings.log_feedback,
     )
     server = uvicorn.Server(uvicorn.Config(app, **_uvicorn_options(settings)))
     print(f"faqbot: the chat is at {url} ({reach}); press Ctrl+C to stop.", flush=True)
@@ -136,6 +138,7 @@ def main_settings(args) -> ServeSettings:
         host=args.host,
         port=args.port,
         log_unanswered=str(args.log_unanswered) if args.log_unanswered else None,
+        log_feedback=str(args.log_feedback) if args.log_feedback else None,
         model=args.model,
         extra_hosts=list(args.allow_host or []),
         workers=args.workers,

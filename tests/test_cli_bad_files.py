@@ -17,7 +17,9 @@ import faqbot.cli
     "description, name, content, message, line", BAD_FILES, ids=[f"{c[1]}: {c[0]}" for c in BAD_FILES]
 )
 @pytest.mark.parametrize("command", ["ask", "build"])
-def test_bad_file_gives_one_line_and_exit_2(tmp_path, capsys, command, description, name, content, message, line):
+def test_bad_file_gives_one_line_and_exit_2(
+    tmp_path, capsys, command, description, name, content, message, line
+):
     target = tmp_path / name
     target.write_bytes(content)
     source = target

@@ -134,44 +134,45 @@ class FAQBot:
     def ask(self, question: str, history: Iterable[object] | None = None) -> Answer:
         """Answer one question, using earlier turns (``history``) for follow-ups."""
         q = prepare_question(question)
+        lang = language.detect(q.text, default=self.corpus.language)  # the reply's framing
         turns = conversation.normalise_history(history)
         vector = self._embed(q.text)  # encoded once: small talk and retrieval share it
         intent = self.index.smalltalk.intent(vector, q.text) if self.index.smalltalk is not None else None
         if intent is not None:
             offered = conversation.last_offer(turns) if smalltalk.is_yes(q.text) else None
             if offered is not None and offered in self.corpus.by_number:
-                return self._accept_offer(q, offered)
-            return self._smalltalk(q, intent)
+                return self._accept_offer(q, offered, lang)
+            return self._smalltalk(q, intent, lang)
         exact = self.index.exact_entry(q.text)
         if exact is not None:  # the FAQ's own wording of a question: that entry, whatever scores say
-            answer = self.entry_answer(exact)
-            answer.query, answer.notice, answer.language = q.text, self._notice(q), self._language(q)
+            answer = self.entry_answer(exact, language=lang)
+            answer.query, answer.notice = q.text, self._notice(q, lang)
             return answer
         previous, previous_question = self.followups.previous_turn(turns)
         reading, resolved = self.followups.read(q.text, previous, previous_question, vector=vector)
         decision = decide(reading.ranked, reading.confidence, self.calibration)
-        answer = self._compose(q, decision)
+        answer = self._compose(q, decision, lang)
         answer.resolved_query = resolved
         if answer.kind == "faq" and previous is not None and previous == answer.question_number:
             answer.repeated = True
-            answer.notice = render.join_notices(answer.notice, render.repeated_notice(previous))
+            answer.notice = render.join_notices(answer.notice, render.repeated_notice(previous, lang))
         return answer
 
-    def _accept_offer(self, q: Question, number: int) -> Answer:
+    def _accept_offer(self, q: Question, number: int, lang: str) -> Answer:
         """A "yes" to "Did you mean N?": answer entry N."""
         question = self.entry(number).question
         reading = self.followups.read_alone(question)
         decision = decide(reading.ranked, reading.confidence, self.calibration)
-        answer = self._compose(prepare_question(question), decision)
+        answer = self._compose(prepare_question(question), decision, lang)
         answer.query = q.text
         answer.resolved_query = question
         return answer
 
-    def entry_answer(self, number: int) -> Answer:
+    def entry_answer(self, number: int, language: str | None = None) -> Answer:
         """Entry ``number``'s answer, as when a reader picks it from a list or a link.
 
-        Its related questions are the entries closest to its question. KeyError if
-        the FAQ has no such entry.
+        Its related questions are the entries closest to its question; ``language``
+        frames it (default: the FAQ's). KeyError if the FAQ has no such entry.
         """
         entry = self.entry(number)
         reading = self.followups.read_alone(entry.question, depth=MAX_ALTERNATIVES + 2)
@@ -186,30 +187,29 @@ class FAQBot:
             passages=self._passages(own) if own is not None else [],
             alternatives=[self._hit(r) for r in related],
             query=entry.question,
+            language=language or self.corpus.language,
         )
 
     # --- compose ------------------------------------------------------------------
 
-    def _language(self, q: Question) -> str:
-        """The language the reply is framed in: the question's, else the FAQ's."""
-        return language.detect(q.text, default=self.corpus.language)
+    def _notice(self, q: Question, lang: str) -> str | None:
+        if not q.truncated:
+            return None
+        return render.truncation_notice(q.original_length, MAX_QUESTION_CHARS, language=lang)
 
-    def _notice(self, q: Question) -> str | None:
-        return render.truncation_notice(q.original_length, MAX_QUESTION_CHARS) if q.truncated else None
-
-    def _compose(self, q: Question, decision: Decision) -> Answer:
+    def _compose(self, q: Question, decision: Decision, lang: str) -> Answer:
         alternatives = [self._hit(r) for r in decision.offered]
         score = round(decision.confidence, 4)
         if decision.entry is None:
             return Answer(
-                answer=render.decline_sentence(),
+                answer=render.decline_sentence(language=lang),
                 kind="declined",
                 score=score,
                 alternatives=alternatives,
                 query=q.text,
-                notice=self._notice(q),
+                notice=self._notice(q, lang),
                 contact=self.corpus.contact,
-                language=self._language(q),
+                language=lang,
             )
         entry = self.entry(decision.entry.number)
         return Answer(
@@ -221,9 +221,9 @@ class FAQBot:
             passages=self._passages(decision.entry),
             alternatives=alternatives,
             query=q.text,
-            notice=self._notice(q),
+            notice=self._notice(q, lang),
             did_you_mean=None if decision.did_you_mean is None else self._hit(decision.did_you_mean),
-            language=self._language(q),
+            language=lang,
         )
 
     def _passages(self, r: EntryScore) -> list[Passage]:
@@ -231,20 +231,25 @@ class FAQBot:
             Passage(r.number, self.index.chunk_text[cid], round(max(0.0, sim), 4)) for cid, sim in r.passages
         ]
 
-    def _smalltalk(self, q: Question, intent: str) -> Answer:
+    def _smalltalk(self, q: Question, intent: str, lang: str) -> Answer:
         examples = self.example_entries(3)
         return Answer(
             answer=render.smalltalk_sentence(
-                intent, self.title, len(self.corpus), description=self.corpus.description
+                intent,
+                self.title,
+                len(self.corpus),
+                description=self.corpus.description,
+                language=lang,
+                faq_language=self.corpus.language,
             ),
             kind="smalltalk",
             score=1.0,
             alternatives=[Hit(e.number, e.question, 0.0) for e in examples],
             query=q.text,
-            notice=self._notice(q),
+            notice=self._notice(q, lang),
             intent=intent,
             contact=self.corpus.contact if intent == "human" else None,
-            language=self._language(q),
+            language=lang,
         )
 
 

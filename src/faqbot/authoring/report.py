@@ -16,14 +16,22 @@ and, when kept, readers' votes. Output is a ``Report`` (rendered by
    entry, and its questions are suggested as alternates of it, when both:
 
    * *agreement*: a majority of the group's questions rank that entry first, and
-   * *closeness*: the group's centroid is closer to the entry's phrasings (the
-     centroid of its question and alternates) than the entry's nearest
-     neighbouring entry is. A group that would sit nearer to entry N than any
-     other entry of the FAQ does is a rewording of N, not a new question.
+   * *closeness*: the group's typical question (the median of its questions'
+     cosines to the centroid of the entry's question and alternates) is as close
+     to the entry as the entry's own phrasings are: at least the lower quartile
+     of their cosines to the centroid of the entry's other phrasings. The group
+     then reads like one more set of ways to ask that entry's question.
 
-   Otherwise: "no entry covers this: consider a new one". Both rules compare
-   the group with the FAQ's own geometry, so they need no constant tuned per
-   model. A group of one question asked once gets no suggestion.
+   Otherwise: "no entry covers this: consider a new one". Agreement alone is
+   not enough: questions the FAQ does not cover often agree on the same nearest
+   entry (a question about renewing a driving licence ranks "what data is
+   shared" first). A wrong "add as alternates" would teach the bot to answer
+   questions the FAQ does not cover, so the rule leans to "new entry"; the
+   figures behind it are shown. The comparison is with the FAQ's own phrasings,
+   so no constant is tuned per model. An entry with no alternates is compared
+   by its question instead: the group's typical question must be closer to it
+   than the nearest other question of the FAQ is. A group of one question asked
+   once gets no suggestion.
 4. **Votes.** Per entry, up and down votes; when the operator logged the
    questions with the votes, the downvoted questions of each entry are grouped
    the same way, so the report can say what they were mostly about.
@@ -67,8 +75,8 @@ class Group:
     closest_question: str | None
     share: float  # of the group's questions, the share that rank ``closest`` first
     confidence: float  # median confidence of those questions for ``closest``
-    closeness: float | None = None  # cosine of the group's centroid to the closest entry's phrasings
-    neighbour: float | None = None  # cosine of that entry's phrasings to its nearest other entry's
+    closeness: float | None = None  # median cosine of its questions to the closest entry's phrasing centroid
+    reference: float | None = None  # how close that entry's own phrasings are (lower quartile)
 
     @property
     def examples(self) -> list[str]:
@@ -153,15 +161,37 @@ class Report:
 class _FAQGeometry:
     numbers: list[int]
     centroids: np.ndarray  # one unit row per entry: its phrasings' centroid
-    neighbour: np.ndarray  # per entry: cosine of its centroid to the nearest other entry's
+    reference: np.ndarray  # per entry: how close its own phrasings are to it (see ``_references``)
     threshold: grouping.Threshold
 
     def row(self, number: int) -> int:
         return self.numbers.index(number)
 
 
+REFERENCE_QUANTILE = 25  # percent: a group's typical question must be as close as 3 in 4 of the entry's own
+
+
+def _references(vectors: np.ndarray, labels: np.ndarray, numbers: list[int]) -> np.ndarray:
+    """Per entry, the lower quartile of its phrasings' cosines to the centroid of its other
+    phrasings; for an entry with one phrasing, its question's cosine to the nearest other
+    entry's centroid (a group must be closer than that)."""
+    rows = grouping.unit(vectors)
+    sums = np.stack([rows[labels == n].sum(axis=0) for n in numbers])
+    centroids = grouping.unit(sums)
+    out = np.empty(len(numbers))
+    for i, n in enumerate(numbers):
+        own = rows[labels == n]
+        if len(own) >= 2:
+            loo = [float(grouping.unit(sums[i] - r) @ r) for r in own]
+            out[i] = np.percentile(loo, REFERENCE_QUANTILE)
+        else:
+            others = np.delete(centroids, i, axis=0) @ own[0]
+            out[i] = float(others.max()) if len(others) else -1.0
+    return out
+
+
 def _faq_geometry(bot: FAQBot) -> _FAQGeometry:
-    """Centroids, neighbours and the grouping threshold, from the phrasing vectors in the bot's index."""
+    """Centroids, references and the grouping threshold, from the phrasing vectors in the bot's index."""
     index = bot.index
     phrasing = np.nonzero(index.chunk_kind != ChunkKind.ANSWER.code)[0]
     vectors = index.dense.vectors(phrasing)
@@ -169,12 +199,13 @@ def _faq_geometry(bot: FAQBot) -> _FAQGeometry:
     labels_arr = np.asarray(labels)
     numbers = list(index.entry_numbers)
     centroids = np.stack([grouping.centroid(vectors[labels_arr == n]) for n in numbers])
-    sims = centroids @ centroids.T
-    np.fill_diagonal(sims, -np.inf)
-    neighbour = sims.max(axis=1) if len(numbers) > 1 else np.full(1, np.inf)
-    question_ids = index.ids_of(ChunkKind.QUESTION)
-    questions = index.dense.vectors(question_ids)
-    return _FAQGeometry(numbers, centroids, neighbour, grouping.faq_threshold(vectors, labels, questions))
+    questions = index.dense.vectors(index.ids_of(ChunkKind.QUESTION))
+    return _FAQGeometry(
+        numbers,
+        centroids,
+        _references(vectors, labels_arr, numbers),
+        grouping.faq_threshold(vectors, labels, questions),
+    )
 
 
 # --- questions -------------------------------------------------------------------
@@ -212,16 +243,16 @@ def _ask(bot: FAQBot, text: str, count: int) -> _Asked:
     return _Asked(text, count, None, hits[0].number if hits else None, hits[0].score if hits else 0.0)
 
 
-def suggest(count: int, share: float, closeness: float | None, neighbour: float | None) -> GroupKind:
+def suggest(count: int, share: float, closeness: float | None, reference: float | None) -> GroupKind:
     """The rule of step 3 (module docstring) for a group of declined questions.
 
     ``share``: of the group's questions, the share ranking its closest entry first;
-    ``closeness``: cosine of the group's centroid to that entry's phrasings;
-    ``neighbour``: cosine of that entry's phrasings to its nearest other entry's.
+    ``closeness``: the median cosine of its questions to that entry's phrasing centroid;
+    ``reference``: how close the entry's own phrasings are to it (``_references``).
     """
     if count < 2:
         return "single"
-    if share > 0.5 and closeness is not None and neighbour is not None and closeness >= neighbour:
+    if share > 0.5 and closeness is not None and reference is not None and closeness >= reference:
         return "alternates"
     return "new"
 
@@ -242,13 +273,13 @@ def _describe(
     share = votes[closest] / count if closest is not None else 0.0
     confs = [a.confidence for a in asked if a.top == closest]
     confidence = float(np.median(confs)) if confs else 0.0
-    closeness = neighbour = None
+    closeness = reference = None
     if closest is not None and closest in geometry.numbers:
         row = geometry.row(closest)
-        closeness = float(grouping.centroid(vectors) @ geometry.centroids[row])
-        neighbour = float(geometry.neighbour[row])
+        closeness = float(np.median(grouping.unit(vectors) @ geometry.centroids[row]))
+        reference = float(geometry.reference[row])
     if kind is None:
-        kind = suggest(count, share, closeness, neighbour)
+        kind = suggest(count, share, closeness, reference)
     entry = closest if kind in ("answered", "alternates") else None
     return Group(
         kind=kind,
@@ -260,7 +291,7 @@ def _describe(
         share=round(share, 4),
         confidence=round(confidence, 4),
         closeness=None if closeness is None else round(closeness, 4),
-        neighbour=None if neighbour is None else round(neighbour, 4),
+        reference=None if reference is None else round(reference, 4),
     )
 
 

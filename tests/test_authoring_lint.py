@@ -186,3 +186,18 @@ def test_text_and_json_outputs():
     data = json.loads(lint.to_json(report))
     assert data["exit_status"] == 1 and data["counts"] == {"error": 1, "warning": 0, "info": 0}
     assert data["findings"][0]["location"] == "faq.txt / entry 1 / entry 2"
+
+
+def test_a_saved_index_of_the_same_model_seeds_the_cache(tmp_path, fake_embedder):
+    from faqbot.authoring.cache import CachedEmbedder
+    from faqbot.index import build_index
+
+    corpus = load_corpus(write_clean(tmp_path))
+    index = build_index(corpus, fake_embedder)
+    cached = CachedEmbedder(fake_embedder)
+    assert cached.seed(index) == len(index.chunk_text)
+    phrasings = [p for e in corpus.entries for p in (e.question, *e.alternates)]
+    vectors = cached.encode(phrasings, role="query")
+    assert cached.misses == 0 and np.allclose(vectors, fake_embedder.encode(phrasings, role="query"))
+    index.manifest["model"] = {"sha256": "another model"}
+    assert CachedEmbedder(fake_embedder).seed(index) == 0  # never another model's vectors

@@ -5,17 +5,24 @@ fold) and ``report`` searches questions it has already encoded for grouping;
 wrapping the bot's embedder in ``CachedEmbedder`` makes every rebuild and search
 after the first a lookup. Vectors are keyed by (role, text) exactly as given;
 the wrapped model, its name and its digest are unchanged, so an index built
-through the cache is the index the wrapped embedder would build.
+through the cache is the index the wrapped embedder would build. ``seed``
+fills the cache from a saved index of the same model, whose passage vectors are
+exactly what the model would return.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..chunking import ChunkKind
 from ..embedders import Embedder, Role
+
+if TYPE_CHECKING:
+    from ..index import SearchIndex
 
 
 class CachedEmbedder(Embedder):
@@ -52,3 +59,13 @@ class CachedEmbedder(Embedder):
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         return np.stack([self._vectors[(role, t)] for t in texts]).astype(np.float32, copy=False)
+
+    def seed(self, index: SearchIndex) -> int:
+        """Take every passage vector of a loaded index built with this model; return how many."""
+        if index.manifest.get("model", {}).get("sha256") != self.info.sha256:
+            return 0
+        vectors = index.dense.vectors(np.arange(len(index.chunk_text)))
+        for text, kind, vector in zip(index.chunk_text, index.chunk_kind, vectors):
+            role: Role = "query" if ChunkKind.from_code(int(kind)).is_phrasing else "passage"
+            self._vectors.setdefault((role, text), np.asarray(vector, dtype=np.float32))
+        return len(index.chunk_text)

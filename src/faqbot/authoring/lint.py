@@ -55,8 +55,8 @@ import numpy as np
 from ..corpus import Corpus, corpus_from_entries, load_corpus
 from ..corpus.sidecars import META_SUFFIX, OUT_OF_SCOPE_SUFFIX, sidecar_path
 from ..embedders import Embedder
-from ..errors import QuestionError
-from ..index import build_index
+from ..errors import IndexMismatchError, QuestionError
+from ..index import build_index, load_index
 from ..models import Entry
 from . import grouping
 from .cache import CachedEmbedder
@@ -592,11 +592,21 @@ def lint_corpus(corpus: Corpus, embedder: Embedder, folds: int = FOLDS) -> LintR
 
 
 def lint_file(path: str | Path, model: str | None = None) -> LintReport:
-    """Load a FAQ file (CorpusError if malformed) and lint it with the chosen model."""
+    """Load a FAQ file (CorpusError if malformed) and lint it with the chosen model.
+
+    When the FAQ's index is already built for this model (``faqbot build``), its
+    vectors are reused (read only: lint writes nothing).
+    """
+    from ..bundled import default_index_dir
     from ..embedders import shared_embedder
 
     corpus = load_corpus(path)
-    return lint_corpus(corpus, shared_embedder(model))
+    cached = CachedEmbedder(shared_embedder(model))
+    try:
+        cached.seed(load_index(default_index_dir(Path(path)), corpus, cached))
+    except (IndexMismatchError, OSError, ValueError):
+        pass  # no usable saved index: everything is encoded once, in memory
+    return lint_corpus(corpus, cached)
 
 
 # --- output -------------------------------------------------------------------------------

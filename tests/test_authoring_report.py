@@ -156,10 +156,18 @@ def test_terminal_table_shows_groups_and_drops_control_characters():
 def test_markdown_escapes_logged_text():
     md = report_render.to_markdown(_injected_report())
     assert "<script>" not in md and "\\<script\\>" in md
-    assert "\\*bold\\*" in md and "\\[link\\]\\(http://x\\)" in md
+    assert "\\*bold\\*" in md and "\\[link\\](http://x)" in md
     assert "\\|" in md  # a pipe cannot break the table
     table_rows = [line for line in md.splitlines() if line.startswith("| 1 |")]
     assert len(table_rows) == 1 and table_rows[0].count(" | ") == 4
+
+
+@pytest.mark.parametrize(
+    ("logged", "shown"),
+    [("1. first", "1\\. first"), ("- dash", "\\- dash"), ("# head", "\\# head"), ("> quote", "\\> quote")],
+)
+def test_markdown_list_items_cannot_start_a_block(logged, shown):
+    assert report_render.md(logged) == shown
 
 
 def test_html_is_self_contained_escaped_and_carries_the_plot():

@@ -134,12 +134,16 @@ def _downvoted_lines(down: int, groups: list[Group]) -> list[str]:
 
 # --- Markdown -----------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~&$])")
+_MD_SPECIAL = re.compile(
+    r"([\\`*_{}\[\]<>#|~&$])"
+)  # inline markup; "(" and "!" are inert once "[" is escaped
+_MD_BLOCK_START = re.compile(r"^(\d+)([.)])|^([-+=>])")  # a list, quote or heading at the start of a line
 
 
 def md(text: str) -> str:
-    """Logged text as literal Markdown (markup characters escaped, one line)."""
-    return _MD_SPECIAL.sub(r"\\\1", _safe(" ".join(text.split())))
+    """Logged text as literal Markdown: markup characters escaped, one line, no block markup."""
+    text = _MD_SPECIAL.sub(r"\\\1", _safe(" ".join(text.split())))
+    return _MD_BLOCK_START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", text)
 
 
 def to_markdown(report: Report) -> str:

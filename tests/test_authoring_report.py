@@ -67,6 +67,12 @@ def test_report_groups_repeats_and_asks_the_bot_again(toy_bot):
     json.dumps(report.to_dict())
 
 
+def test_a_logged_line_without_words_is_grouped_not_fatal(toy_bot):
+    report = build_report(toy_bot, logs_of(["?!...", "?!...", "what are your opening hours"]))
+    wordless = next(g for g in report.groups if "?!..." in g.questions)
+    assert wordless.count == 2 and wordless.closest is None and wordless.kind == "new"
+
+
 def test_votes_per_entry_and_what_downvoted_questions_were_about(toy_bot):
     votes = [
         *(

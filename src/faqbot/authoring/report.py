@@ -50,6 +50,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 from ..chunking import ChunkKind
+from ..errors import QuestionError
 from ..models import Answer
 from . import grouping
 from .cache import CachedEmbedder
@@ -233,7 +234,10 @@ def _distinct(questions: Sequence[str]) -> list[tuple[str, int]]:
 
 
 def _ask(bot: FAQBot, text: str, count: int) -> _Asked:
-    answer: Answer = bot.ask(text)
+    try:
+        answer: Answer = bot.ask(text)
+    except QuestionError:  # no words the bot can read (a hand-edited log): grouped, no entry
+        return _Asked(text, count, None, None, 0.0)
     if answer.kind == "faq" and answer.question_number is not None:
         return _Asked(text, count, answer.question_number, answer.question_number, answer.score)
     if answer.kind == "declined" and answer.alternatives:

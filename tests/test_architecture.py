@@ -28,6 +28,7 @@ UPPER = (
     "faqbot.evaluate",
     "faqbot.report",
     "faqbot.lint",
+    "faqbot.authoring",
 )
 
 

@@ -5,9 +5,12 @@
     faqbot serve [--host 127.0.0.1] [--port 7860] [--corpus FAQ] [--log-unanswered FILE]
                  [--log-feedback FILE] [--workers N]
     faqbot eval CASES.jsonl [--corpus FAQ] [--plot out.png] [--json]
+    faqbot report LOG [LOG...] [--corpus FAQ] [--html F] [--markdown F] [--alternates-out F] [--json]
+    faqbot lint CORPUS [--json]
 
-Bad input (an empty question, a malformed FAQ file) prints one line to stderr
-and exits with status 2; no traceback is shown.
+Bad input (an empty question, a malformed FAQ file, a missing log) prints one
+line to stderr and exits with status 2; no traceback is shown. ``lint`` exits 1
+when it finds errors in the FAQ.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import CorpusError, FAQBotError, IndexFolderError, QuestionError
+from .errors import CorpusError, FAQBotError, IndexFolderError, LogFileError, OutputFileError, QuestionError
 
 EXIT_BAD_INPUT = 2
 
@@ -92,6 +95,35 @@ def build_parser() -> argparse.ArgumentParser:
         "--plot", type=Path, help="write score distributions and the threshold trade-off here (PNG)"
     )
     p.add_argument("--json", action="store_true", help="print the metrics as JSON")
+
+    p = sub.add_parser(
+        "report",
+        help="group the questions in the opt-in logs and suggest FAQ changes",
+        description="Group the questions of the unanswered and feedback logs (serve --log-unanswered, "
+        "--log-feedback) and suggest, per group, alternates for an entry or a new entry. Reads only "
+        "the logs given; writes only the files asked for.",
+    )
+    p.add_argument("logs", nargs="+", type=Path, metavar="LOG", help="log files (JSON lines)")
+    _add_corpus_args(p)
+    p.add_argument("--html", type=Path, metavar="FILE", help="also write a self-contained HTML report")
+    p.add_argument("--markdown", type=Path, metavar="FILE", help="also write the report as Markdown")
+    p.add_argument(
+        "--alternates-out",
+        type=Path,
+        metavar="FILE",
+        help='write the suggested alternates ({"9": [...]}) to FILE, to review and merge',
+    )
+    p.add_argument("--json", action="store_true", help="print the report as JSON instead of a table")
+
+    p = sub.add_parser(
+        "lint",
+        help="check a FAQ before publishing (exit 1 on errors)",
+        description="Check a FAQ for duplicates, entries the bot confuses, answers off their "
+        "question, misplaced alternates and missing sidecars. Exit 0: no errors; 1: errors; 2: bad file.",
+    )
+    p.add_argument("corpus", type=Path, metavar="CORPUS", help="FAQ file (.txt, .json, .jsonl, .csv)")
+    p.add_argument("--model", help="embedding model, as for the other commands")
+    p.add_argument("--json", action="store_true", help="print the findings as JSON")
     return parser
 
 
@@ -162,7 +194,40 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"ask": cmd_ask, "build": cmd_build, "serve": cmd_serve, "eval": cmd_eval}
+def cmd_report(args: argparse.Namespace) -> int:
+    from .authoring import report_render
+    from .authoring.logfiles import read_logs
+    from .authoring.report import build_report
+    from .bundled import default_corpus_path
+
+    outputs = {"html": args.html, "markdown": args.markdown, "alternates": args.alternates_out}
+    corpus_path = args.corpus or default_corpus_path()
+    logs = read_logs(args.logs)  # fail fast, before the model loads
+    report_render.check_targets(corpus_path, inputs=args.logs, **outputs)
+    report = build_report(_bot(args), logs)
+    written = report_render.write_files(report, corpus_path, inputs=args.logs, **outputs)
+    print(report_render.to_json(report) if args.json else report_render.to_text(report), end="")
+    for line in written:
+        print(line, file=sys.stderr if args.json else sys.stdout)
+    return 0
+
+
+def cmd_lint(args: argparse.Namespace) -> int:
+    from .authoring import lint
+
+    report = lint.lint_file(args.corpus, model=args.model)
+    print(lint.to_json(report) if args.json else lint.to_text(report), end="")
+    return report.exit_status
+
+
+COMMANDS = {
+    "ask": cmd_ask,
+    "build": cmd_build,
+    "serve": cmd_serve,
+    "eval": cmd_eval,
+    "report": cmd_report,
+    "lint": cmd_lint,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -176,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `faqbot ask ... | head`: the reader left; stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
-    except (QuestionError, CorpusError, IndexFolderError) as exc:
+    except (QuestionError, CorpusError, IndexFolderError, LogFileError, OutputFileError) as exc:
         print(f"faqbot: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except FAQBotError as exc:

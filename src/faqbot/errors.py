@@ -43,6 +43,14 @@ class IndexFolderError(FAQBotError, ValueError):
     """The index folder is not one faqbot may write (a link, or a folder of other files)."""
 
 
+class LogFileError(FAQBotError, ValueError):
+    """An operator's log file cannot be read (missing, a folder, unreadable); names the file."""
+
+
+class OutputFileError(FAQBotError, ValueError):
+    """An output file asked for cannot or must not be written (names the file and why)."""
+
+
 __all__ = [
     "FAQBotError",
     "QuestionError",
@@ -50,4 +58,6 @@ __all__ = [
     "ModelError",
     "IndexMismatchError",
     "IndexFolderError",
+    "LogFileError",
+    "OutputFileError",
 ]

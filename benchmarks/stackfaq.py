@@ -74,7 +74,6 @@ def main(argv: list[str] | None = None) -> int:
     from faqbot.bot import FAQBot
     from faqbot.evaluate import ranking_metrics
     from faqbot.retrieval import Retriever
-    from faqbot.retrieval.spanish import gloss
 
     corpus_path = args.work / "stackfaq.jsonl"
     queries = convert(args.xml, corpus_path)
@@ -87,8 +86,8 @@ def main(argv: list[str] | None = None) -> int:
         file=sys.stderr,
     )
 
-    texts = [gloss(q) for q, _ in queries]
-    vectors = bot.embedder.encode(texts)
+    texts = [q for q, _ in queries]
+    vectors = bot.embedder.encode(texts, role="query")
     expected = [n for _, n in queries]
 
     default = bot.retriever.config

@@ -190,7 +190,7 @@ def test_text_and_json_outputs():
 
 def test_a_saved_index_of_the_same_model_seeds_the_cache(tmp_path, fake_embedder):
     from faqbot.authoring.cache import CachedEmbedder
-    from faqbot.index import build_index
+    from faqbot.build import build_index
 
     corpus = load_corpus(write_clean(tmp_path))
     index = build_index(corpus, fake_embedder)

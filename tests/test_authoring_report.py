@@ -14,10 +14,10 @@ from faqbot import FAQBot
 from faqbot.authoring import report_render
 from faqbot.authoring.logfiles import Logs, Vote
 from faqbot.authoring.report import Group, Report, build_report, suggest
+from faqbot.build import build_index
 from faqbot.corpus import corpus_from_entries, load_corpus
 from faqbot.corpus.sidecars import parse_alternates
 from faqbot.errors import OutputFileError
-from faqbot.index import build_index
 from faqbot.models import Entry
 
 INJECTION = "<script>alert(1)</script> | *bold* [link](http://x) \x1b[31mred\u202e"

@@ -52,11 +52,12 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
+from ..build import build_index
 from ..corpus import Corpus, corpus_from_entries, load_corpus
 from ..corpus.sidecars import META_SUFFIX, OUT_OF_SCOPE_SUFFIX, sidecar_path
 from ..embedders import Embedder
 from ..errors import IndexMismatchError, QuestionError
-from ..index import build_index, load_index
+from ..index import load_index
 from ..models import Entry
 from . import grouping
 from .cache import CachedEmbedder

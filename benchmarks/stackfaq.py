@@ -35,7 +35,10 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_XML = ROOT.parent / "shared" / "benchmarks" / "stackfaq" / "stackExchange-FAQ.xml"
 DEFAULT_WORK = ROOT / "benchmarks" / "_work"
-PUBLISHED = {"BM25 over question+answer (published)": 0.637, "BERT trained on the rephrasings (published)": 0.978}
+PUBLISHED = {
+    "BM25 over question+answer (published)": 0.637,
+    "BERT trained on the rephrasings (published)": 0.978,
+}
 
 
 def _text(node: ET.Element) -> str:
@@ -71,18 +74,20 @@ def main(argv: list[str] | None = None) -> int:
     from faqbot.bot import FAQBot
     from faqbot.evaluate import ranking_metrics
     from faqbot.retrieval import Retriever
-    from faqbot.retrieval.spanish import gloss
 
     corpus_path = args.work / "stackfaq.jsonl"
     queries = convert(args.xml, corpus_path)
     started = time.perf_counter()
     bot = FAQBot.from_corpus(corpus_path, index_dir=args.work / "stackfaq.index")
     n_entries = len(bot.entries)
-    print(f"StackFAQ: {n_entries} entries, {len(queries)} rephrasings; index ready in "
-          f"{time.perf_counter() - started:.1f}s", file=sys.stderr)
+    print(
+        f"StackFAQ: {n_entries} entries, {len(queries)} rephrasings; index ready in "
+        f"{time.perf_counter() - started:.1f}s",
+        file=sys.stderr,
+    )
 
-    texts = [gloss(q) for q, _ in queries]
-    vectors = bot.embedder.encode(texts)
+    texts = [q for q, _ in queries]
+    vectors = bot.embedder.encode(texts, role="query")
     expected = [n for _, n in queries]
 
     default = bot.retriever.config
@@ -106,9 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, dict[str, float]] = {}
     for name, config in variants.items():
         retriever = Retriever(bot.index, config)
-        rankings = [
-            [r.number for r in retriever.rank(t, v, k=None)] for t, v in zip(texts, vectors)
-        ]
+        rankings = [[r.number for r in retriever.rank(t, v, k=None)] for t, v in zip(texts, vectors)]
         if config is default:  # the fast path must be what FAQBot.search() returns
             for (q, _), ranking in list(zip(queries, rankings))[:50]:
                 assert [h.number for h in bot.search(q, k=10)] == ranking[:10], q
@@ -116,10 +119,22 @@ def main(argv: list[str] | None = None) -> int:
         results[name] = {k: round(v, 4) for k, v in m.items()}
 
     if args.json:
-        print(json.dumps({"queries": len(queries), "entries": n_entries, "results": results,
-                          "published_map": PUBLISHED}, indent=2))
+        print(
+            json.dumps(
+                {
+                    "queries": len(queries),
+                    "entries": n_entries,
+                    "results": results,
+                    "published_map": PUBLISHED,
+                },
+                indent=2,
+            )
+        )
         return 0
-    print(f"\nStackFAQ ({n_entries} entries, {len(queries)} rephrasings, all-MiniLM-L6-v2, nothing trained on the rephrasings)\n")
+    print(
+        f"\nStackFAQ ({n_entries} entries, {len(queries)} rephrasings, {bot.embedder.info.name}, "
+        "nothing trained on the rephrasings)\n"
+    )
     print("| method | P@1 | MRR (= MAP) | recall@3 |")
     print("|---|---|---|---|")
     for name, m in results.items():

@@ -20,6 +20,7 @@ from collections.abc import Container
 from functools import cache
 
 from ..engine_data import function_words, place_names
+from ..text import sentences
 
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)
 
@@ -37,12 +38,13 @@ def unknown_names(text: str, known: Container[str]) -> int:
         if not all(word in known for word in name.split()):
             hits += 1
     stop = function_words()
-    for k, word in enumerate(_WORD.findall(text)):
-        base = word.strip(".'’-").lower()
-        if not base or base in known or base in stop or base in place_names():
-            continue
-        if len(word) >= 2 and word.isalpha() and word.isupper():  # an acronym: IRS, USCIS
-            hits += 1
-        elif k > 0 and word[0].isupper() and word[1:].islower():  # a name inside the sentence
-            hits += 1
+    for sentence in sentences(text):
+        for k, word in enumerate(_WORD.findall(sentence)):
+            base = word.strip(".'’-").lower()
+            if not base or base in known or base in stop or base in place_names():
+                continue
+            if len(word) >= 2 and word.isalpha() and word.isupper():  # an acronym: IRS, USCIS
+                hits += 1
+            elif k > 0 and word[0].isupper() and word[1:].islower():  # a name inside the sentence
+                hits += 1
     return hits

@@ -176,10 +176,8 @@ def run_worker(*args: str, timeout: float = 900) -> dict:
     proc = subprocess.run(cmd, env=ENV, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
     for line in proc.stdout.splitlines():
         if line.startswith(RESULT_TAG):
-            return json.loads(line[len(RESULT_TAG):])
-    raise RuntimeError(
-        f"worker {' '.join(args)} failed (exit {proc.returncode}):\n{proc.stderr[-3000:]}"
-    )
+            return json.loads(line[len(RESULT_TAG) :])
+    raise RuntimeError(f"worker {' '.join(args)} failed (exit {proc.returncode}):\n{proc.stderr[-3000:]}")
 
 
 def log(msg: str) -> None:
@@ -295,7 +293,7 @@ def worker_stages(corpus: str, index: str, question: str) -> dict:
     import sentence_transformers  # noqa: F401
 
     lap("import sentence_transformers (torch, transformers, sklearn)")
-    emb.model
+    _ = emb.model
     lap("load model weights")
     bot = FAQBot(c, idx, emb)
     answer = bot.ask(question)
@@ -320,15 +318,13 @@ def show_cmd(cmd: list[str]) -> str:
 
 def import_profile(cmd: list[str], top: int = 8) -> dict:
     """``python -X importtime`` of a command: total import time and the top packages (self time)."""
-    proc = subprocess.run(
-        [PY, "-X", "importtime", *cmd], env=ENV, cwd=ROOT, capture_output=True, text=True
-    )
+    proc = subprocess.run([PY, "-X", "importtime", *cmd], env=ENV, cwd=ROOT, capture_output=True, text=True)
     by_package: dict[str, int] = {}
     for line in proc.stderr.splitlines():
         if not line.startswith("import time:") or "self [us]" in line:
             continue
         try:
-            self_us, _cum, name = (p.strip() for p in line[len("import time:"):].split("|"))
+            self_us, _cum, name = (p.strip() for p in line[len("import time:") :].split("|"))
             by_package[name.split(".")[0]] = by_package.get(name.split(".")[0], 0) + int(self_us)
         except ValueError:
             continue
@@ -357,8 +353,12 @@ def section_cold(rounds: int, big: tuple[Path, Path, str] | None) -> dict:
             times[name].append(_timed_run(cmds[name]))
     out = {name: {"median": statistics.median(v), "min": min(v), "runs": v} for name, v in times.items()}
     out["cmd"] = {k: show_cmd(c) for k, c in cmds.items()}
-    out["stages20"] = run_worker("stages", str(ROOT / "corpus" / "new-mexico-benefits-data-ice.txt"),
-                                 str(ROOT / "index"), COLD_QUESTION)
+    out["stages20"] = run_worker(
+        "stages",
+        str(ROOT / "corpus" / "new-mexico-benefits-data-ice.txt"),
+        str(ROOT / "index"),
+        COLD_QUESTION,
+    )
     if big is not None:
         out["stages10k"] = run_worker("stages", str(corpus), str(index), question)
         out["index10k_untouched"] = (index / "manifest.json").stat().st_mtime_ns == manifest_mtime
@@ -414,7 +414,7 @@ def worker_scale(n_entries: int, mode: str, n_queries: int) -> dict:
     folder = WORK / f"faq_{n_entries}.index"
     shutil.rmtree(folder, ignore_errors=True)
     emb = shared_embedder()
-    emb.model
+    _ = emb.model
     rss_model = rss_mb()
     corpus = load_corpus(corpus_path)
 
@@ -473,9 +473,7 @@ def worker_scale(n_entries: int, mode: str, n_queries: int) -> dict:
     other_build_s = time.perf_counter() - t
     del stored
     other_index = dataclasses.replace(bot.index, dense=other)
-    other_bot = FAQBot(
-        corpus, other_index, emb, fusion=bot.retriever.config, calibration=bot.calibration
-    )
+    other_bot = FAQBot(corpus, other_index, emb, fusion=bot.retriever.config, calibration=bot.calibration)
     bots = {auto_type: bot, other_type: other_bot}
     base_bot = default_bot()
 
@@ -503,7 +501,7 @@ def worker_scale(n_entries: int, mode: str, n_queries: int) -> dict:
     top1 = {"flat": [], "hnsw": []}
     for i, (q, v, qb) in enumerate(zip(queries, vectors_q, base_questions)):
         names = ["flat", "hnsw", "base"]
-        names = names[i % 3:] + names[:i % 3]
+        names = names[i % 3 :] + names[: i % 3]
         for name in names:
             b = base_bot if name == "base" else bots[name]
             text = qb if name == "base" else q
@@ -590,8 +588,9 @@ def section_server(total: int, clients: int, single: int) -> dict:
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
     cmd = [FAQBOT, "serve", "--host", "127.0.0.1", "--port", str(port)]
-    proc = subprocess.Popen(cmd, env=ENV, cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, start_new_session=True)
+    proc = subprocess.Popen(
+        cmd, env=ENV, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+    )
     try:
         deadline = time.monotonic() + 180
         while True:
@@ -626,17 +625,28 @@ def section_server(total: int, clients: int, single: int) -> dict:
         for p in range(n_proc):
             share = range(p, total, n_proc)
             threads = len(range(p, clients, n_proc))
-            cmd_w = [PY, str(Path(__file__).resolve()), "--worker", "clients", url, str(threads),
-                     ",".join(map(str, share)), repr(go)]
-            workers.append(subprocess.Popen(cmd_w, env=ENV, cwd=ROOT, stdout=subprocess.PIPE,
-                                            stderr=subprocess.PIPE, text=True))
+            cmd_w = [
+                PY,
+                str(Path(__file__).resolve()),
+                "--worker",
+                "clients",
+                url,
+                str(threads),
+                ",".join(map(str, share)),
+                repr(go),
+            ]
+            workers.append(
+                subprocess.Popen(
+                    cmd_w, env=ENV, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+                )
+            )
         parts = []
         for w in workers:
             out, err = w.communicate(timeout=900)
             line = next((x for x in out.splitlines() if x.startswith(RESULT_TAG)), None)
             if line is None:
                 raise RuntimeError(f"client worker failed: {err[-2000:]}")
-            parts.append(json.loads(line[len(RESULT_TAG):]))
+            parts.append(json.loads(line[len(RESULT_TAG) :]))
         lat_ms = [x for part in parts for x in part["lat_ms"]]
         errors = [x for part in parts for x in part["errors"]]
         wall = max(part["finished"] for part in parts) - min(part["started"] for part in parts)
@@ -707,8 +717,13 @@ def worker_clients(url: str, threads: int, requests: str, go: str) -> dict:
     for th in pool:
         th.join()
     finished = time.time()
-    return {"lat_ms": lat_ms, "errors": errors, "started": started, "finished": finished,
-            "cpu_s": cpu_seconds() - cpu}
+    return {
+        "lat_ms": lat_ms,
+        "errors": errors,
+        "started": started,
+        "finished": finished,
+        "cpu_s": cpu_seconds() - cpu,
+    }
 
 
 # --- the machine and the report --------------------------------------------------------
@@ -804,8 +819,7 @@ def render(res: dict, args: argparse.Namespace) -> str:
             f"| `ask(q)` | {w['ask_p50']:.2f} | {w['ask_p95']:.2f} |",
             f"| retrieval + fusion alone (`retriever.rank`, vector given) | {w['retrieve_p50']:.2f} | {w['retrieve_p95']:.2f} |",
             "",
-            f"ask / encode p50 = **{w['ask_p50'] / w['encode_p50']:.2f}x** "
-            f"(answers by kind: {w['kinds']}).",
+            f"ask / encode p50 = **{w['ask_p50'] / w['encode_p50']:.2f}x** (answers by kind: {w['kinds']}).",
             "",
             "Torch threads (same process, interleaved rounds): one short query, and a batch "
             f"of {w['batch_texts']} answer passages as at build time.",
@@ -834,11 +848,20 @@ def render(res: dict, args: argparse.Namespace) -> str:
             "| command | median s | min s |",
             "|---|---|---|",
         ]
-        for key, label in (("python", "bare interpreter"), ("floor", "import floor"),
-                           ("ask20", "20-entry FAQ"), ("ask10k", "10k-entry saved index")):
+        for key, label in (
+            ("python", "bare interpreter"),
+            ("floor", "import floor"),
+            ("ask20", "20-entry FAQ"),
+            ("ask10k", "10k-entry saved index"),
+        ):
             if key in c:
-                lines.append(f"| `{c['cmd'][key]}` ({label}) | {c[key]['median']:.2f} | {c[key]['min']:.2f} |")
-        lines += ["", f"`faqbot ask` / import floor (medians) = **{c['ask20']['median'] / c['floor']['median']:.2f}x**."]
+                lines.append(
+                    f"| `{c['cmd'][key]}` ({label}) | {c[key]['median']:.2f} | {c[key]['min']:.2f} |"
+                )
+        lines += [
+            "",
+            f"`faqbot ask` / import floor (medians) = **{c['ask20']['median'] / c['floor']['median']:.2f}x**.",
+        ]
         if "ask10k" in c:
             lines += [
                 f"10k-entry / 20-entry cold ask (medians) = **{c['ask10k']['median'] / c['ask20']['median']:.2f}x**; "
@@ -851,8 +874,13 @@ def render(res: dict, args: argparse.Namespace) -> str:
                 continue
             st = c[key]
             total = sum(s for _, s in st["stages"])
-            lines += ["", f"Where a cold `faqbot ask` spends its time ({label}; `bench.py --worker stages`):", "",
-                      "| stage | s | share |", "|---|---|---|"]
+            lines += [
+                "",
+                f"Where a cold `faqbot ask` spends its time ({label}; `bench.py --worker stages`):",
+                "",
+                "| stage | s | share |",
+                "|---|---|---|",
+            ]
             for name, s in st["stages"]:
                 lines.append(f"| {name} | {s:.3f} | {100 * s / total:.0f}% |")
         imp = c["importtime"]
@@ -921,8 +949,11 @@ def render(res: dict, args: argparse.Namespace) -> str:
         ]
         for s in res["scale"]:
             a, r = s["ask_p50"], s["rank_p50"]
-            correct = (f"{s['top1_correct']['flat']:.2f} / {s['top1_correct']['hnsw']:.2f}"
-                       if s["mode"] == "real" else "n/a (synthesised vectors)")
+            correct = (
+                f"{s['top1_correct']['flat']:.2f} / {s['top1_correct']['hnsw']:.2f}"
+                if s["mode"] == "real"
+                else "n/a (synthesised vectors)"
+            )
             lines.append(
                 f"| {s['entries']:,} | {a['flat']:.1f} | {a['hnsw']:.1f} | {a['base']:.1f} | "
                 f"**{a['hnsw'] / a['base']:.2f}x** | {r['flat']:.2f} / {r['hnsw']:.2f} / {r['base']:.2f} | "
@@ -930,7 +961,7 @@ def render(res: dict, args: argparse.Namespace) -> str:
             )
         lines += [
             "",
-            "\"ask\" is the full query a user waits for: encoding the question, dense search, "
+            '"ask" is the full query a user waits for: encoding the question, dense search, '
             "BM25, fusion and answer assembly. The retriever asks the dense index for "
             f"{res['scale'][0]['dense_k']} neighbours, so the first recall figure is the top 10 of "
             "that search; the second is a plain k=10 search. `faqbot build` picks "
@@ -946,7 +977,7 @@ def render(res: dict, args: argparse.Namespace) -> str:
             f"Command: `.venv/bin/python benchmarks/bench.py --only server`: `{s['cmd']}` on a free "
             f"port; {s['clients']} clients (threads, each with its own `gradio_client.Client`, split over "
             f"{s['client_processes']} processes so they do not share one GIL) send "
-            f"{s['requests']} `predict(q, api_name=\"/ask\")` calls in all; before that one client "
+            f'{s["requests"]} `predict(q, api_name="/ask")` calls in all; before that one client '
             f"sends {s['single_n']} calls one at a time.",
             "",
             "Every client reuses one prebuilt TLS context (`ssl_verify=`, verification unchanged). "
@@ -986,21 +1017,38 @@ def targets(res: dict) -> list[tuple[str, str, bool]]:
         if "ask10k" in c:
             r = c["ask10k"]["median"] / c["ask20"]["median"]
             n = c["stages10k"]["texts_encoded"] - 1
-            out.append(("cold ask on a saved 10k index <= 1.2x the 20-entry one, nothing re-embedded",
-                        f"{r:.2f}x, {n} texts re-embedded", r <= 1.2 and n == 0))
+            out.append(
+                (
+                    "cold ask on a saved 10k index <= 1.2x the 20-entry one, nothing re-embedded",
+                    f"{r:.2f}x, {n} texts re-embedded",
+                    r <= 1.2 and n == 0,
+                )
+            )
     if "scale" in res:
         big = max(res["scale"], key=lambda s: s["entries"])
         r = big["ask_p50"]["hnsw"] / big["ask_p50"]["base"]
         rec = big["recall10_retriever"]
-        out.append((f"{big['entries']:,} entries: ask p50 <= 2x the 20-entry one, HNSW recall@10 >= 0.99",
-                     f"{r:.2f}x, recall@10 {rec:.3f}", r <= 2 and rec >= 0.99))
+        out.append(
+            (
+                f"{big['entries']:,} entries: ask p50 <= 2x the 20-entry one, HNSW recall@10 >= 0.99",
+                f"{r:.2f}x, recall@10 {rec:.3f}",
+                r <= 2 and rec >= 0.99,
+            )
+        )
     if "server" in res:
         s = res["server"]
         r = s["p95"] / s["single_p50"]
-        out.append((f"server: 0 errors, p95 under {s['clients']} clients <= 10x single-client p50",
-                    f"{s['errors']} errors, {r:.1f}x", s["errors"] == 0 and r <= 10))
+        out.append(
+            (
+                f"server: 0 errors, p95 under {s['clients']} clients <= 10x single-client p50",
+                f"{s['errors']} errors, {r:.1f}x",
+                s["errors"] == 0 and r <= 10,
+            )
+        )
     if res.get("full"):
-        out.append(("`make bench` under 15 minutes", f"{res['elapsed_s'] / 60:.1f} min", res["elapsed_s"] < 900))
+        out.append(
+            ("`make bench` under 15 minutes", f"{res['elapsed_s'] / 60:.1f} min", res["elapsed_s"] < 900)
+        )
     return out
 
 

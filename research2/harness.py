@@ -13,7 +13,6 @@ Final figures come from ``faqbot eval`` (REPORT.md), not from here.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import pickle
@@ -97,7 +96,7 @@ class MemoEmbedder(Embedder):
 
     def save(self) -> None:
         if self.dirty:
-            tmp = self.path.with_suffix(".tmp")
+            tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
             tmp.write_bytes(pickle.dumps(self.memo))
             os.replace(tmp, self.path)
 
@@ -197,8 +196,11 @@ def main(argv: list[str] | None = None) -> int:
         if faq not in bots:
             bots[faq], seconds = build(faq, embedder)
             cal = bots[faq].calibration
-            print(f"[{faq}] built in {seconds:.1f}s; threshold {cal.threshold:.3f} center {cal.center:.3f} "
-                  f"slope {cal.slope:.2f}", file=sys.stderr)
+            print(
+                f"[{faq}] built in {seconds:.1f}s; threshold {cal.threshold:.3f} center {cal.center:.3f} "
+                f"slope {cal.slope:.2f}",
+                file=sys.stderr,
+            )
         report = evaluate(bots[faq], load_cases(path), source=str(path))
         results[set_name] = summarise(report)
         print(line(set_name, report.metrics))
@@ -211,7 +213,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"-- {set_name}")
         for style, v in table.items():
             if "p1" in v:
-                print(f"   {style:<17} n={v['n']:<3} P@1 {v['p1']:.3f} right {v['right']:.3f} decl {v['declined']:.3f}")
+                print(
+                    f"   {style:<17} n={v['n']:<3} P@1 {v['p1']:.3f} right {v['right']:.3f} decl {v['declined']:.3f}"
+                )
             else:
                 print(f"   {style:<17} n={v['n']:<3} declined {v['declined']:.3f}")
     out = WORK / f"run_{args.tag}.json"

@@ -32,7 +32,7 @@ MAX_ENTRIES = 2000
 REGULARISATION_C = 64.0  # sklearn's C, chosen on the development FAQs (16..64 a plateau)
 MAX_ITERATIONS = 3000
 OUTSIDE_SHARE = 0.25  # the outside class's total weight, as a share of the in-scope total
-NEAR_MISS_SHARE = 0.25  # the near misses' total weight (also outside), as a share of the in-scope total
+NEAR_MISS_SHARE = 0.25  # the near misses' weight (a second outside class), share of the in-scope total
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ class PhrasingClassifier:
         together; ``near_misses`` (``nearmiss.py``) are a second outside class, weighing
         ``NEAR_MISS_SHARE`` together (one class for both would pull the outside class
         towards the FAQ's own words). Returns None when there is nothing to tell apart
-        (fewer than two classes) or the FAQ is larger than ``MAX_ENTRIES``.
+        (fewer than two classes with examples) or the FAQ is larger than ``MAX_ENTRIES``.
         """
         from sklearn.linear_model import LogisticRegression  # build time only
 
@@ -85,6 +85,8 @@ class PhrasingClassifier:
             x = np.vstack([x, np.asarray(group, dtype=np.float32)])
             y = np.concatenate([y, np.full(len(group), label, dtype=np.int64)])
             w = np.concatenate([w, np.full(len(group), share * in_scope_weight / len(group))])
+        if len(np.unique(y)) < 2:  # e.g. a one-entry FAQ whose question a CV fold holds out
+            return None
         model = LogisticRegression(C=REGULARISATION_C, max_iter=MAX_ITERATIONS)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # a ConvergenceWarning at the cap is harmless here

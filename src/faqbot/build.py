@@ -109,7 +109,6 @@ def _phrasings(corpus: Corpus, embedder: Embedder) -> _Phrasings:
     near = near_misses(
         [e.question for e in corpus.entries], "\n".join(entry_document(e) for e in corpus.entries)
     )
-
     return _Phrasings(
         entry=np.array(entry, dtype=np.int64),
         kind=kind,

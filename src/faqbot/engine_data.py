@@ -9,7 +9,9 @@
   question naming a place its FAQ never mentions is probably about somewhere else.
 * ``function_words.json`` — words that name no topic, per language.
 * ``entities.json`` — other subjects (public bodies, companies, programmes, laws):
-  a FAQ's own subject is swapped for them to make near misses (``nearmiss.py``).
+  a question naming one its FAQ never mentions is probably about something else
+  (``retrieval/names.py``), and a FAQ's own subject is swapped for them to make
+  near misses (``nearmiss.py``).
 
 Encoding the ~1,300 outside and small-talk examples takes a while on a small
 machine, and every index build needs them, so their vectors are cached per model

@@ -23,7 +23,6 @@ sys.path.insert(0, str(ROOT / "src"))
 from faqbot.bot import FAQBot  # noqa: E402
 from faqbot.evaluate import ranking_metrics  # noqa: E402
 from faqbot.retrieval import Retriever  # noqa: E402
-from faqbot.retrieval.spanish import gloss  # noqa: E402
 
 
 def main() -> int:
@@ -44,7 +43,7 @@ def main() -> int:
     for name in ("tuning", "heldout", "heldout2", "heldout3"):
         cases = [json.loads(line) for line in (ROOT / "tests" / "data" / f"nm_{name}.jsonl").open()]
         cases = [c for c in cases if c["expected"] is not None]
-        texts = [gloss(c["query"]) for c in cases]
+        texts = [c["query"] for c in cases]
         sets[name] = (texts, bot.embedder.encode(texts), [c["expected"] for c in cases])
     print("| variant | " + " | ".join(f"{n} P@1 | MRR" for n in sets) + " |")
     print("|---|" + "---|---|" * len(sets))

@@ -102,7 +102,36 @@ def test_names_the_faq_never_mentions_are_counted():
     assert unknown_names("does new mexico share data with ICE?", known) == 0
     assert unknown_names("does the IRS get my data", known) == 1  # an acronym the FAQ never uses
     assert unknown_names("can HSD fix my data", known) == 0
-    assert unknown_names("Does my landlord see it", known) == 0  # a capital at the start is no name
+    assert unknown_names("Does my landlord see it", known) == 1  # another subject, in lower case
+    assert unknown_names("Does my caseworker see it", known) == 0  # a capital at the start is no name
+    assert unknown_names("does the post office share my data", known) == 1
+    assert unknown_names("Does the IRS get my data from the IRS", known) == 1  # each name once
+
+
+def test_names_in_a_story_count_in_its_question_part_only():
+    from faqbot.text import question_part
+
+    known = {"new", "mexico", "ice", "data", "share"}
+    story = "My son studies in Albuquerque at UNM. He is worried. Does the state share data with ICE?"
+    assert question_part(story) == "Does the state share data with ICE?"
+    assert unknown_names(question_part(story), known) == 0
+    assert question_part("we live in las cruces. i worry. is it shared") == "is it shared"
+    assert question_part("does Texas share data") == "does Texas share data"
+
+
+def test_near_misses_swap_the_faqs_subject_for_another():
+    from faqbot.nearmiss import near_misses, subject_names
+
+    questions = [
+        "What data does New Mexico share with ICE?",
+        "How long does New Mexico keep data shared with ICE?",
+        "Can I correct my data?",
+        "Who oversees ICE in New Mexico?",
+    ]
+    assert sorted(subject_names(questions)) == ["ICE", "New Mexico"]
+    made = near_misses(questions, " ".join(questions))
+    assert made and all(m not in questions for m in made)
+    assert all("New Mexico" in m or "ICE" in m for m in made)  # one name swapped at a time
 
 
 def test_calibration_is_monotone_and_threshold_sits_between():

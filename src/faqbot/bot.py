@@ -138,6 +138,8 @@ class FAQBot:
         turns = conversation.normalise_history(history)
         vector = self._embed(q.text)  # encoded once: small talk and retrieval share it
         intent = self.index.smalltalk.intent(vector, q.text) if self.index.smalltalk is not None else None
+        if intent is not None and self._answerable(q.text, vector):
+            intent = None  # "who oversees this?" sounds like chat, but the FAQ answers it
         if intent is not None:
             offered = conversation.last_offer(turns) if smalltalk.is_yes(q.text) else None
             if offered is not None and offered in self.corpus.by_number:
@@ -157,6 +159,13 @@ class FAQBot:
             answer.repeated = True
             answer.notice = render.join_notices(answer.notice, render.repeated_notice(previous, lang))
         return answer
+
+    def _answerable(self, text: str, vector: np.ndarray) -> bool:
+        """Whether a message that sounds like small talk names a topic and, read alone, clears
+        the answer threshold: then it is a question ("has anyone sued over this?")."""
+        if conversation.is_content_free(text):
+            return False  # "thanks", "who are you?": nothing to look up
+        return self.followups.read_alone(text, vector=vector).confidence >= self.calibration.threshold
 
     def _accept_offer(self, q: Question, number: int, lang: str) -> Answer:
         """A "yes" to "Did you mean N?": answer entry N."""

@@ -9,8 +9,9 @@ engine's generic data alone:
    the FAQ's phrasings and to its answers (dense scores are rescaled against it);
 4. the phrasing classifier: each entry's question and alternates (an entry without
    alternates: its answer's sentences as stand-in questions), against the generic
-   outside set and the FAQ's own out-of-scope examples (``"query"`` role, the space
-   users' questions live in);
+   outside set and the FAQ's own out-of-scope examples, and against near misses:
+   its questions with their subject swapped for another (``nearmiss.py``)
+   (``"query"`` role, the space users' questions live in);
 5. the small-talk classifier (``smalltalk.py``), the FAQ's questions being its
    "not small talk" examples;
 6. the calibration (``retrieval/calibration.py``), cross-validated: probes (the
@@ -49,6 +50,7 @@ from .index import (
     load_index,
     write_index,
 )
+from .nearmiss import near_misses
 from .retrieval import calibration as calibrating
 from .retrieval.calibration import Calibration
 from .retrieval.classifier import MAX_ENTRIES as MAX_CLASSIFIER_ENTRIES
@@ -86,6 +88,8 @@ class _Phrasings:
     vectors: np.ndarray
     outside_text: list[str] = field(default_factory=list)
     outside_vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+    near_text: list[str] = field(default_factory=list)  # near misses (nearmiss.py)
+    near_vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
 
 
 def _phrasings(corpus: Corpus, embedder: Embedder) -> _Phrasings:
@@ -103,6 +107,9 @@ def _phrasings(corpus: Corpus, embedder: Embedder) -> _Phrasings:
     outside_vectors = engine.outside
     if own:
         outside_vectors = np.vstack([outside_vectors, embedder.encode(own, role="query")])
+    near = near_misses(
+        [e.question for e in corpus.entries], "\n".join(entry_document(e) for e in corpus.entries)
+    )
     return _Phrasings(
         entry=np.array(entry, dtype=np.int64),
         kind=kind,
@@ -110,6 +117,8 @@ def _phrasings(corpus: Corpus, embedder: Embedder) -> _Phrasings:
         vectors=embedder.encode(text, role="query"),
         outside_text=[*engine_data.outside_questions(), *own],
         outside_vectors=outside_vectors,
+        near_text=near,
+        near_vectors=embedder.encode(near, role="query"),
     )
 
 
@@ -127,7 +136,9 @@ def _classifier(
 ) -> PhrasingClassifier | None:
     keep = np.ones(len(p.entry), dtype=bool) if keep is None else keep
     outside = p.outside_vectors if keep_outside is None else p.outside_vectors[keep_outside]
-    return PhrasingClassifier.train(p.vectors[keep], p.entry[keep], n_entries, outside)
+    return PhrasingClassifier.train(
+        p.vectors[keep], p.entry[keep], n_entries, outside, near_misses=p.near_vectors
+    )
 
 
 def build_index(

@@ -8,6 +8,10 @@
 * ``places.json`` — place names (countries, states, provinces, large cities): a
   question naming a place its FAQ never mentions is probably about somewhere else.
 * ``function_words.json`` — words that name no topic, per language.
+* ``entities.json`` — other subjects (public bodies, companies, programmes, laws):
+  a question naming one its FAQ never mentions is probably about something else
+  (``retrieval/names.py``), and a FAQ's own subject is swapped for them to make
+  near misses (``nearmiss.py``).
 
 Encoding the ~1,300 outside and small-talk examples takes a while on a small
 machine, and every index build needs them, so their vectors are cached per model
@@ -21,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -77,6 +82,28 @@ def function_words() -> frozenset[str]:
     """Words that name no topic, in every language the data has."""
     data = _load("function_words.json")
     return frozenset(w for key, words in data.items() if not key.startswith("_") for w in words)
+
+
+@cache
+def other_subjects() -> tuple[str, ...]:
+    """Organisations, programmes and laws as they are named in a sentence ("the IRS", "Medicare")."""
+    data = _load("entities.json")
+    return tuple(n for key, values in data.items() if not key.startswith("_") for n in values)
+
+
+_DETERMINER = re.compile(r"^(the|an?|my kid's|my)\s+", re.IGNORECASE)
+
+
+def bare_subject(subject: str) -> str:
+    """A subject without its leading article or possessive ("the post office" -> "post office")."""
+    return _DETERMINER.sub("", subject)
+
+
+@cache
+def subject_keys() -> tuple[str, ...]:
+    """The other subjects as lower-case keys to find in a question, longest first."""
+    keys = {bare_subject(s).lower() for s in other_subjects()}
+    return tuple(sorted(keys, key=lambda k: (-len(k), k)))
 
 
 # --- cached vectors -----------------------------------------------------------------

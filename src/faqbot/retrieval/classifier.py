@@ -32,11 +32,13 @@ MAX_ENTRIES = 2000
 REGULARISATION_C = 64.0  # sklearn's C, chosen on the development FAQs (16..64 a plateau)
 MAX_ITERATIONS = 3000
 OUTSIDE_SHARE = 0.25  # the outside class's total weight, as a share of the in-scope total
+NEAR_MISS_SHARE = 0.25  # the near misses' weight (a second outside class), share of the in-scope total
 
 
 @dataclass(frozen=True)
 class PhrasingClassifier:
-    """Softmax weights: rows ``0..n_entries-1`` are entry positions, then "outside" if any."""
+    """Softmax weights: rows ``0..n_entries-1`` are entry positions, then the outside classes
+    (generic outside questions; near misses), if any."""
 
     weights: np.ndarray  # (classes, dimension) float32
     bias: np.ndarray  # (classes,) float32
@@ -54,30 +56,36 @@ class PhrasingClassifier:
         n_entries: int,
         outside: np.ndarray | None = None,
         weights: np.ndarray | None = None,
+        near_misses: np.ndarray | None = None,
     ) -> PhrasingClassifier | None:
         """Fit on phrasing ``vectors`` labelled with their ``entry_positions``.
 
         ``weights`` weigh the phrasings (default 1 each); ``outside`` holds vectors of
         questions the FAQ does not answer, weighing ``OUTSIDE_SHARE`` of the total
-        together. Returns None when there is nothing to tell apart (fewer than two
-        classes) or the FAQ is larger than ``MAX_ENTRIES``.
+        together; ``near_misses`` (``nearmiss.py``) are a second outside class, weighing
+        ``NEAR_MISS_SHARE`` together (one class for both would pull the outside class
+        towards the FAQ's own words). Returns None when there is nothing to tell apart
+        (fewer than two classes with examples) or the FAQ is larger than ``MAX_ENTRIES``.
         """
         from sklearn.linear_model import LogisticRegression  # build time only
 
-        has_outside = outside is not None and len(outside) > 0
-        n_classes = n_entries + (1 if has_outside else 0)
+        groups = [
+            (g, share)
+            for g, share in ((outside, OUTSIDE_SHARE), (near_misses, NEAR_MISS_SHARE))
+            if g is not None and len(g) > 0
+        ]
+        n_classes = n_entries + len(groups)
         if n_entries > MAX_ENTRIES or n_classes < 2:
             return None
         x = np.asarray(vectors, dtype=np.float32)
         y = np.asarray(entry_positions, dtype=np.int64)
         w = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=np.float64)
-        present = set(np.unique(y).tolist())
-        if outside is not None and has_outside:
-            x = np.vstack([x, np.asarray(outside, dtype=np.float32)])
-            y = np.concatenate([y, np.full(len(outside), n_entries, dtype=np.int64)])
-            w = np.concatenate([w, np.full(len(outside), OUTSIDE_SHARE * w.sum() / len(outside))])
-            present.add(n_entries)
-        if len(present) < 2:  # e.g. a one-entry FAQ whose question a cross-validation fold holds out
+        in_scope_weight = float(w.sum())
+        for label, (group, share) in enumerate(groups, n_entries):
+            x = np.vstack([x, np.asarray(group, dtype=np.float32)])
+            y = np.concatenate([y, np.full(len(group), label, dtype=np.int64)])
+            w = np.concatenate([w, np.full(len(group), share * in_scope_weight / len(group))])
+        if len(np.unique(y)) < 2:  # e.g. a one-entry FAQ whose question a CV fold holds out
             return None
         model = LogisticRegression(C=REGULARISATION_C, max_iter=MAX_ITERATIONS)
         with warnings.catch_warnings():
@@ -101,7 +109,7 @@ class PhrasingClassifier:
         z = self.weights @ np.asarray(vector, dtype=np.float32) + self.bias
         p = np.exp(z - z.max())
         p /= p.sum()
-        outside = float(p[self.n_entries]) if self.has_outside else 0.0
+        outside = float(p[self.n_entries :].sum())
         return p[: self.n_entries], outside
 
     def save(self, path: Path) -> None:
@@ -113,6 +121,6 @@ class PhrasingClassifier:
         with np.load(path, allow_pickle=False) as data:
             weights, bias = data["weights"], data["bias"]
             n_entries = int(data["n_entries"])
-        if weights.ndim != 2 or len(weights) != len(bias) or len(bias) not in (n_entries, n_entries + 1):
+        if weights.ndim != 2 or len(weights) != len(bias) or not n_entries <= len(bias) <= n_entries + 2:
             raise ValueError(f"{path}: classifier arrays do not fit together")
         return cls(weights.astype(np.float32), bias.astype(np.float32), n_entries)

@@ -88,7 +88,7 @@ def fuse(
     if config.method == "convex":
         w_b = config.w_lexical * coverage
         moved = config.w_lexical - w_b
-        dense = config.w_question + config.w_answer
+        dense = max(config.w_question + config.w_answer, 1e-9)  # 0 when a variant turns dense off
         fused = (
             (config.w_question + moved * config.w_question / dense) * question_sim
             + (config.w_answer + moved * config.w_answer / dense) * answer_sim

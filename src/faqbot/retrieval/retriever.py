@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..chunking import ChunkKind
-from ..text import words
+from ..text import question_part, words
 from .fusion import FusionConfig, fuse, rescale
 from .names import unknown_names
 
@@ -116,7 +116,7 @@ class Retriever:
             coverage=self.coverage(query),
             classified=p_entry,
             outside=outside,
-            names=unknown_names(query, idx.words),
+            names=unknown_names(question_part(query), idx.words),
         )
 
         order = np.argsort(-fused, kind="stable")

@@ -55,7 +55,7 @@ from .text import words
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 4  # 4: per-FAQ calibration, background similarities, words, small talk
+FORMAT_VERSION = 5  # 5: near misses (a second outside class), per-FAQ calibration, words, small talk
 MANIFEST = "manifest.json"
 VECTORS = "vectors.faiss"
 PASSAGES = "passages.json"

@@ -19,6 +19,45 @@ DATA = Path(__file__).resolve().parent / "data"
 DEFAULT_CORPUS = ROOT / "corpus" / "new-mexico-benefits-data-ice.txt"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _train_each_classifier_once():
+    """Memoise the two classifiers' ``train``, pure functions of their arguments.
+
+    Fitting them is most of an index build's time, and the index tests rebuild the same
+    small indexes many times (each fault test rebuilds one): each distinct input is
+    fitted for real once per session, and every later build with the same input gets
+    the same (frozen) classifier back.
+    """
+    import hashlib
+
+    import numpy as np
+
+    from faqbot.retrieval.classifier import PhrasingClassifier
+    from faqbot.smalltalk import IntentClassifier
+
+    def memoised(fit):
+        memo: dict[str, object] = {}
+
+        def train(cls, *args, **kwargs):
+            key = hashlib.sha256()
+            for a in (*args, *(x for item in sorted(kwargs.items()) for x in item)):
+                if isinstance(a, np.ndarray):
+                    key.update(np.ascontiguousarray(a).tobytes() + repr(a.shape).encode())
+                else:
+                    key.update(repr(a).encode())
+            digest = key.hexdigest()
+            if digest not in memo:
+                memo[digest] = fit(cls, *args, **kwargs)
+            return memo[digest]
+
+        return classmethod(train)
+
+    with pytest.MonkeyPatch.context() as mp:
+        for trained in (PhrasingClassifier, IntentClassifier):
+            mp.setattr(trained, "train", memoised(trained.train.__func__))
+        yield
+
+
 @pytest.fixture(scope="session")
 def embedder():
     """The real default model, loaded once."""

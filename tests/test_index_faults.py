@@ -27,7 +27,8 @@ from faqbot.index import MANIFEST, PASSAGES, VECTORS, load_index, read_manifest,
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "corpus" / "new-mexico-benefits-data-ice.txt"
-RETENTION_Q = "How long does New Mexico keep the benefits data it shares with ICE?"
+# Worded so that the hashed-words stand-in below answers it (it has no sense of meaning).
+RETENTION_Q = "How long is my data kept?"
 HANG_GUARD = 300  # seconds; a guard against hangs, not a timing assertion
 # The faults are the index's, not the model's: a hashed-words stand-in keeps these tests fast.
 # The two tests that run separate processes use the real model (and are marked slow).
@@ -90,6 +91,12 @@ def assert_rebuilt_and_answers(corpus_path: Path, index_dir: Path, golden: Path,
     return bot
 
 
+def cases(names, in_fast_loop):
+    """Every case runs in `make test`; `make check` keeps one per kind of fault (the rebuild is
+    what costs, and it is the same rebuild whatever the damage)."""
+    return [pytest.param(n, marks=() if n in in_fast_loop else pytest.mark.slow) for n in names]
+
+
 # --- damaged files ----------------------------------------------------------------
 
 
@@ -129,7 +136,9 @@ DAMAGE = {
 }
 
 
-@pytest.mark.parametrize("name", list(DAMAGE))
+@pytest.mark.parametrize(
+    "name", cases(DAMAGE, {"vectors-one-bit", "passages-truncated", "bm25-missing", "manifest-garbage"})
+)
 def test_damaged_file_is_detected_and_rebuilt(faq, golden, caplog, name):
     corpus_path, index_dir = faq
     rel, damage = DAMAGE[name]
@@ -161,7 +170,7 @@ MANIFEST_EDITS = {
 }
 
 
-@pytest.mark.parametrize("name", list(MANIFEST_EDITS))
+@pytest.mark.parametrize("name", cases(MANIFEST_EDITS, {"another-model", "emptied"}))
 def test_stale_or_foreign_manifest_is_refused_and_rebuilt(faq, golden, caplog, name):
     corpus_path, index_dir = faq
     _edit_manifest(index_dir, MANIFEST_EDITS[name])
@@ -188,7 +197,15 @@ def test_file_swapped_in_from_another_index_is_out_of_step(faq, golden, other_in
     assert_rebuilt_and_answers(corpus_path, index_dir, golden, caplog)
 
 
-@pytest.mark.parametrize("swap", [[VECTORS], [PASSAGES], [VECTORS, PASSAGES], [VECTORS, PASSAGES, "bm25"]])
+@pytest.mark.parametrize(
+    "swap",
+    [
+        [VECTORS],
+        pytest.param([PASSAGES], marks=pytest.mark.slow),
+        pytest.param([VECTORS, PASSAGES], marks=pytest.mark.slow),
+        [VECTORS, PASSAGES, "bm25"],
+    ],
+)
 def test_forged_manifest_over_another_index_is_never_used(faq, golden, other_index, caplog, swap):
     """Files of another FAQ's index, with a manifest re-signed to match them: the digests pass,
     so only the content checks (entry numbers, vector count vs passage count) stand between

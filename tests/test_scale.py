@@ -17,6 +17,7 @@ from fakes import HashEmbedder
 
 from faqbot.bot import FAQBot
 from faqbot.build import build_index, open_index
+from faqbot.chunking import chunk_entries
 from faqbot.corpus import corpus_from_entries
 from faqbot.index import load_index, read_manifest, save_index
 from faqbot.models import Entry
@@ -56,7 +57,7 @@ def test_index_type_follows_size():
 def test_build_picks_hnsw_for_a_large_faq_and_keeps_it_on_reload(tmp_path, monkeypatch):
     monkeypatch.setattr(dense, "HNSW_MIN_VECTORS", 200)  # "large" without a large test
     emb = HashEmbedder()
-    small, large = make_corpus(20), make_corpus(300)
+    small, large = make_corpus(20), make_corpus(120)  # 20 entries hold < 200 passages, 120 more
     assert build_index(small, emb).index_type == "flat"
     built = build_index(large, emb)
     assert built.index_type == "hnsw"
@@ -67,12 +68,13 @@ def test_build_picks_hnsw_for_a_large_faq_and_keeps_it_on_reload(tmp_path, monke
     assert loaded.dense.index.hnsw.efSearch == dense.HNSW_EF_SEARCH
 
 
+@pytest.mark.slow
 def test_saved_larger_index_loads_without_embedding_again(tmp_path):
     corpus = make_corpus(1500)
     builder = HashEmbedder()
     save_index(build_index(corpus, builder), tmp_path)
     # every passage was encoded (and the classifier's phrasings); the counter counts
-    assert builder.encoded >= len(build_index(corpus, HashEmbedder()).chunk_text)
+    assert builder.encoded >= len(chunk_entries(corpus.entries))
 
     fresh = HashEmbedder()
     index = open_index(tmp_path, corpus, fresh)
@@ -86,13 +88,12 @@ def test_saved_larger_index_loads_without_embedding_again(tmp_path):
 def test_hnsw_finds_what_flat_finds():
     emb = HashEmbedder()
     corpus = make_corpus(600)
-    flat_index = build_index(corpus, emb, index_type="flat")
-    vectors = flat_index.dense.index.reconstruct_n(0, flat_index.dense.size)
-    hnsw = DenseSearch.build(vectors, "hnsw")
+    vectors = emb.encode([c.text for c in chunk_entries(corpus.entries)], role="passage")
+    flat, hnsw = DenseSearch.build(vectors, "flat"), DenseSearch.build(vectors, "hnsw")
     queries = emb.encode([e.question.lower() for e in corpus.entries[::37]])
     found = []
     for q in queries:
-        exact_scores = flat_index.dense.search(q, 10)[0]
+        exact_scores = flat.search(q, 10)[0]
         approx_scores = hnsw.search(q, 10)[0]
         # Hashed words tie a lot, so compare by score: how many of the approximate top 10
         # are as close as the exact 10th neighbour.
@@ -105,10 +106,13 @@ def test_precomputed_vectors_must_match_the_passages():
     corpus = make_corpus(5)
     with pytest.raises(ValueError, match="vectors given"):
         build_index(corpus, emb, vectors=np.zeros((3, DIM), dtype=np.float32))
-    n = len(build_index(corpus, emb).chunk_text)
     before = emb.encoded
-    index = build_index(corpus, emb, vectors=emb.encode(["x"] * n))
-    assert emb.encoded == before + n  # only the vectors made for the call
+    n = len(build_index(corpus, emb).chunk_text)
+    full_build = emb.encoded - before  # the passages, then the phrasings the classifier learns from
+    given = emb.encode(["x"] * n)
+    before = emb.encoded
+    index = build_index(corpus, emb, vectors=given)
+    assert emb.encoded - before == full_build - n  # the given vectors stand in for the passages
     assert index.dense.size == n
 
 

@@ -12,7 +12,7 @@ case's result; this script groups them by the cases' ``style`` labels and writes
 from the run; the targets come from the quality issue and are constants here.
 
 Sets marked "held out" were written blind and never used to choose anything
-(see docs/QUALITY.md, "Data"); "dev" sets were looked at while tuning.
+(the "role" column of docs/QUALITY.md, "Results"); "dev" sets were looked at while tuning.
 """
 
 from __future__ import annotations

@@ -164,6 +164,7 @@ MANIFEST_EDITS = {
     "another-corpus": lambda m: m["corpus"].update(sha256="f" * 64),
     "future-format": lambda m: m.update(format_version=99),
     "other-chunking": lambda m: m.update(chunking_version=-1),
+    "other-engine-data": lambda m: m["engine_data"].update(sha256="0" * 64),
     "wrong-entry-count": lambda m: m["counts"].update(entries=19),
     "emptied": lambda m: m.clear(),
     "no-file-list": lambda m: m.pop("files"),

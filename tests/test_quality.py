@@ -1,10 +1,11 @@
-"""Answer quality on the bundled FAQ: the held-out regression gate, and the pieces behind it.
+"""Answer quality on the bundled FAQ: a regression gate, and the pieces behind it.
 
-The gate runs on tests/data/nm_heldout3.jsonl, written blind before the phrasing
-classifier, the fourth batch of alternates, the out-of-scope examples and the
-current threshold, and never used to choose them. nm_tuning.jsonl, nm_heldout.jsonl
-and nm_heldout2.jsonl are development data (all three were looked at while
-tuning); see docs/QUALITY.md.
+The gate runs on tests/data/nm_heldout3.jsonl: written blind for an earlier release
+and held out then, it has since been looked at while tuning, so it is a regression
+gate with slack, not a measure of quality. The figures that measure quality come
+from the sets still held out (nm_heldout4, nm_spanish, library, ...), scored only by
+`make quality` into docs/QUALITY.md, never by a test that could be tuned against.
+nm_tuning.jsonl, nm_heldout.jsonl and nm_heldout2.jsonl are development data too.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from conftest import DATA, DEFAULT_CORPUS
 from faqbot.retrieval.calibration import Calibration, fit
 from faqbot.retrieval.names import unknown_names
 
-HELDOUT = DATA / "nm_heldout3.jsonl"  # the clean held-out set: the regression gate
+HELDOUT = DATA / "nm_heldout3.jsonl"  # the regression gate (development data now)
 DEV_HELDOUT = DATA / "nm_heldout.jsonl"  # earlier held-out sets, now development data
 DEV_HELDOUT2 = DATA / "nm_heldout2.jsonl"
 TUNING = DATA / "nm_tuning.jsonl"
@@ -35,14 +36,14 @@ def heldout_report(bot):
 @pytest.mark.slow
 def test_heldout_precision_at_1(heldout_report):
     m = heldout_report.metrics
-    assert m["p_at_1"] >= 0.85, f"P@1 fell to {m['p_at_1']}"  # measured 0.930
-    assert m["recall_at_3"] >= 0.95, f"recall@3 fell to {m['recall_at_3']}"  # measured 0.985
+    assert m["p_at_1"] >= 0.85, f"P@1 fell to {m['p_at_1']}"
+    assert m["recall_at_3"] >= 0.95, f"recall@3 fell to {m['recall_at_3']}"
 
 
 @pytest.mark.slow
 def test_heldout_decline_rates(heldout_report):
     m = heldout_report.metrics
-    # measured 2.0% (4/200) and 92% (46/50) (docs/QUALITY.md); a few queries of slack
+    # the gate's floors sit a few queries below what docs/QUALITY.md reports for this set
     assert m["false_decline_rate"] <= 0.05, f"{m['false_decline_rate']:.0%} of in-scope questions declined"
     assert m["decline_recall"] >= 0.88, f"only {m['decline_recall']:.0%} of out-of-scope questions declined"
 

@@ -27,6 +27,17 @@ from .errors import CorpusError, FAQBotError, IndexFolderError, LogFileError, Ou
 EXIT_BAD_INPUT = 2
 
 
+def _at_least_one(text: str) -> int:
+    """argparse type: a whole number of 1 or more."""
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return n
+
+
 def _add_corpus_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--corpus", type=Path, help="FAQ file (.txt, .json, .jsonl, .csv); default: the bundled FAQ"
@@ -71,11 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         metavar="FILE",
         help="opt in: show thumbs up / down under replies and append each vote to FILE (JSONL: "
-        "time, entry, vote; the question too only with --log-unanswered)",
+        "time, entry, kind, vote, confidence; the question too only with --log-unanswered)",
     )
     p.add_argument(
         "--workers",
-        type=int,
+        type=_at_least_one,
         default=1,
         metavar="N",
         help="processes answering the JSON API on one port (the chat page needs N=1 per replica)",
@@ -170,8 +181,6 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from .server.run import main_settings, serve
 
-    if args.workers < 1:
-        raise QuestionError("--workers must be 1 or more")
     serve(main_settings(args))
     return 0
 

@@ -26,6 +26,7 @@ import hashlib
 import json
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -117,11 +118,23 @@ class EngineVectors:
     smalltalk: np.ndarray
 
 
-def data_digest() -> str:
+def _digest(names: Iterable[str]) -> str:
     h = hashlib.sha256()
-    for name in VECTOR_SOURCES:
+    for name in names:
         h.update(name.encode() + b"\0" + (DATA / name).read_bytes())
     return h.hexdigest()
+
+
+def data_digest() -> str:
+    """The sha256 of the files the cached vectors are made from."""
+    return _digest(VECTOR_SOURCES)
+
+
+@cache
+def build_digest() -> str:
+    """The sha256 of every engine data file an index build reads (in an index's manifest:
+    editing one makes saved indexes stale)."""
+    return _digest(sorted(p.name for p in DATA.glob("*.json")))
 
 
 def cache_path(backend: str) -> Path:

@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 from filelock import FileLock
 
+from . import engine_data
 from ._files import file_sha256, fsync_dir, write_atomic
 from .chunking import CHUNKING_VERSION, Chunk, ChunkKind, chunk_entries
 from .corpus import Corpus
@@ -145,6 +146,7 @@ def expected_manifest(corpus: Corpus, embedder: Embedder) -> dict[str, Any]:
     return {
         "format_version": FORMAT_VERSION,
         "chunking_version": CHUNKING_VERSION,
+        "engine_data": {"sha256": engine_data.build_digest()},
         "model": {
             "backend": embedder.info.backend,
             "name": embedder.info.name,
@@ -313,6 +315,8 @@ def check_manifest(manifest: dict[str, Any], corpus: Corpus, embedder: Embedder,
         )
     if manifest.get("chunking_version") != want["chunking_version"]:
         raise IndexMismatchError(f"{where}: built with other chunking rules")
+    if manifest.get("engine_data") != want["engine_data"]:
+        raise IndexMismatchError(f"{where}: built with other engine data (src/faqbot/data has changed)")
     model = manifest.get("model") or {}
     if (
         not isinstance(model, dict)

@@ -6,7 +6,7 @@ Off by default: then nothing a user types or clicks is written anywhere.
   ``{"time": "<UTC ISO 8601>", "question": "..."}`` and nothing else (no address,
   no session, no answered questions), so the FAQ's authors can see what is missing.
 * ``faqbot serve --log-feedback FILE`` appends each thumbs up / down as
-  ``{"time", "entry", "vote", "confidence"}``; the question is added only when the
+  ``{"time", "entry", "kind", "vote", "confidence"}``; the question is added only when the
   operator also opted in to question logging.
 
 Lines are appended under a file lock, so several threads or processes can share

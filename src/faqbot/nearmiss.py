@@ -2,12 +2,12 @@
 
 A FAQ about one state's data sharing, or one city's buses, is asked about other
 states, banks, landlords or train companies in its very words ("does the post
-office share my data with ICE?"). Such questions sit next to the FAQ's own in
+office share my data with the agency?"). Such questions sit next to the FAQ's own in
 the model's space, so the generic outside set (weather, recipes) teaches the
 bot nothing about them. This module makes some from the FAQ itself:
 
 1. **subject names**: the names the FAQ's questions share: acronyms and runs of
-   capitalised words ("New Mexico", "ICE", "RVT", "Valley Card") found in at
+   capitalised words ("Oregon", "DMV", "RVT", "Valley Card") found in at
    least ``MIN_QUESTIONS`` questions: what the FAQ is about;
 2. **swaps**: each question that uses a subject name, with that name replaced by
    another subject from the engine data (``engine_data.other_subjects``: public

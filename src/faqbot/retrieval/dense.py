@@ -4,7 +4,7 @@ Small corpora get an exact flat index; from ``HNSW_MIN_VECTORS`` passages on, an
 HNSW graph (approximate, much faster per query at 100k+ entries).
 
 Threads: a single query is searched on one OpenMP thread (on a busy 2-core machine
-two threads made a 20k-vector flat search ten times slower: benchmarks/bench.py);
+two threads made a 20k-vector flat search much slower than one, when measured);
 building an index uses one thread per core. OpenMP thread counts are per calling
 thread, so ``search`` sets it in whichever thread (e.g. a web worker) calls it.
 """

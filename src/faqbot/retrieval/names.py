@@ -1,7 +1,7 @@
 """Names a question uses that its FAQ never mentions: a sign it asks about something else.
 
-A FAQ about one state's data sharing matches "does Texas share data with ICE?" or
-"does the IRS share my data?" almost word for word, yet does not answer them. The
+A FAQ about one city's buses matches "does the Greyhound bus take bikes?" or
+"does the Denver bus take bikes?" almost word for word, yet does not answer them. The
 retriever subtracts a penalty from every entry when a question names
 
 * a place (``engine_data.place_names``: countries, states, provinces, large cities)

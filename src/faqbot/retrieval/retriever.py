@@ -77,7 +77,7 @@ class Retriever:
 
         # Exact cosine for every chunk of every candidate (ANN may have missed some).
         # Vectorised over all candidates' chunks at once: at 100k entries a per-candidate
-        # Python loop cost more than the search itself (benchmarks/bench.py, scale).
+        # Python loop cost more than the search itself (the scale benchmark, benchmarks/scale.py).
         starts, ends = idx.entry_chunk_start[positions], idx.entry_chunk_start[positions + 1]
         group, chunk_ids = _chunk_ranges(starts, ends)
         missing = chunk_ids[np.isnan(sims[chunk_ids])]

@@ -48,6 +48,16 @@ class HitModel(BaseModel):
     score: float
 
 
+class LinkModel(BaseModel):
+    label: str
+    url: str = Field(description="http(s), mailto or tel")
+
+
+class ContactModel(BaseModel):
+    text: str
+    links: list[LinkModel]
+
+
 class AnswerModel(BaseModel):
     """``Answer.to_dict()``: the FAQ answer (or the decline / small-talk sentence) and its source."""
 
@@ -67,6 +77,9 @@ class AnswerModel(BaseModel):
     did_you_mean: HitModel | None
     language: str
     intent: str | None
+    contact: ContactModel | None = Field(
+        default=None, description="how to reach a person (the FAQ's meta), on declines and when asked"
+    )
 
 
 class AskRequest(BaseModel):

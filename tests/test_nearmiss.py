@@ -1,0 +1,160 @@
+"""The pieces that tell a question about the FAQ's subject from one about another subject.
+
+``text.question_part`` (which sentences of a message ask), ``nearmiss`` (the FAQ's
+subject names and the swapped-subject questions the classifier learns to decline),
+``retrieval.names.unknown_names`` (names the FAQ never mentions) and the bot's
+check that a small-talk-sounding message the FAQ answers is answered.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from faqbot.engine_data import bare_subject, other_subjects, place_names
+from faqbot.nearmiss import MAX_NEAR_MISSES, PER_NAME, names_in, near_misses, subject_names
+from faqbot.retrieval.names import unknown_names
+from faqbot.text import question_part, words
+
+BUS_QUESTIONS = [
+    "When does the RVT bus run on Sundays?",
+    "Can I bring a bike on an RVT bus?",
+    "How much is a Valley Card for students?",
+    "Where do I top up my Valley Card?",
+    "Is the office open on holidays?",
+]
+BUS_TEXT = "\n".join(BUS_QUESTIONS) + "\nBuses run every 20 minutes. Valley Cards are sold at the depot."
+
+
+# --- which part of a message asks ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "message, asks",
+    [
+        ("How long is my data kept?", "How long is my data kept?"),
+        ("how long is my data kept", "how long is my data kept"),
+        (
+            "My son studies in Albuquerque. He gets SNAP. Can they share his file?",
+            "Can they share his file?",
+        ),
+        ("I moved from Texas last year. Is my file shared? Who decides?", "Is my file shared? Who decides?"),
+        ("I moved from Texas last year. Tell me who sees my file.", "Tell me who sees my file."),
+    ],
+)
+def test_question_part_is_the_asking_sentences(message, asks):
+    assert question_part(message) == asks
+
+
+# --- the FAQ's subject names -----------------------------------------------------------
+
+
+def test_names_are_acronyms_and_runs_of_capitalised_words():
+    assert names_in("Does New Mexico share data with ICE?") == ["New Mexico", "ICE"]
+    assert names_in("Can I bring a bike on an RVT bus?") == ["RVT"]
+    assert names_in("Where do I top up my Valley Card?") == ["Valley Card"]
+
+
+def test_a_sentences_capitalised_first_word_alone_is_not_a_name():
+    assert names_in("Where is the office?") == []
+    assert names_in("Buses run late?") == []
+    assert names_in("IRS letters: are they shared?") == ["IRS"]  # an acronym is a name anywhere
+
+
+def test_subject_names_are_the_names_several_questions_share():
+    assert subject_names(BUS_QUESTIONS) == ["RVT", "Valley Card"]
+    assert subject_names(BUS_QUESTIONS[:1] + BUS_QUESTIONS[2:3]) == []  # each name once: no subject
+
+
+# --- swapped-subject near misses ---------------------------------------------------------
+
+
+def test_near_misses_swap_each_subject_name_for_another_subject():
+    made = near_misses(BUS_QUESTIONS, BUS_TEXT)
+    using_a_name = [q for q in BUS_QUESTIONS if any(n in q for n in ("RVT", "Valley Card"))]
+    assert len(made) == PER_NAME * len(using_a_name)
+    assert all("RVT" not in m and "Valley Card" not in m for m in made)
+    bare = {bare_subject(s) for s in other_subjects()}
+    assert all(any(b in m for b in bare) for m in made)
+    assert not any("office" in m and "holidays" in m for m in made)  # no subject name: not swapped
+
+
+def test_near_misses_are_deterministic_and_read_naturally():
+    made = near_misses(BUS_QUESTIONS, BUS_TEXT)
+    assert made == near_misses(BUS_QUESTIONS, BUS_TEXT)
+    after_article = [m for m in made if m.startswith("Can I bring a bike on an ")]
+    assert after_article and not any(" an the " in m or " an a " in m for m in after_article)
+
+
+def test_near_misses_never_use_a_subject_the_faq_itself_mentions():
+    taken = bare_subject(other_subjects()[0])
+    made = near_misses(BUS_QUESTIONS, BUS_TEXT + f"\nWe share nothing with {taken}.")
+    assert made and not any(taken in m for m in made)
+
+
+def test_a_place_name_is_also_swapped_for_another_place():
+    questions = ["Does Oregon share my data?", "Who in Oregon sees my file?"]
+    made = near_misses(questions, "\n".join(questions))
+    places = {p.title() for p in place_names()} - {"Oregon"}
+    assert any(any(p in m for p in places) for m in made)
+    assert not any("Oregon" in m for m in made)
+
+
+def test_near_misses_are_capped():
+    many = [f"Does ICE see form {i} of the Valley Card office?" for i in range(400)]
+    assert len(near_misses(many, "\n".join(many))) == MAX_NEAR_MISSES
+
+
+def test_a_faq_without_shared_names_has_no_near_misses():
+    assert near_misses(["Where do I park?", "Is there wifi?"], "Behind the building. Yes.") == []
+
+
+# --- names a question uses that the FAQ never mentions --------------------------------------
+
+
+KNOWN = frozenset(words(BUS_TEXT))
+
+
+@pytest.mark.parametrize(
+    "question, unknown",
+    [
+        ("When does the RVT bus run on Sundays?", 0),
+        ("when does the night bus run?", 0),  # a new word, but not a name: no sign
+        ("When does the Nightline bus run?", 1),  # a name inside the sentence
+        ("Does the IRS see my Valley Card?", 1),  # an acronym
+        ("does the post office sell valley cards?", 1),  # a listed subject, lower case
+        ("Do buses run in Texas and in Ohio?", 2),  # places the FAQ never names
+    ],
+)
+def test_unknown_names_counts_names_the_faq_never_mentions(question, unknown):
+    assert unknown_names(question, KNOWN) == unknown
+
+
+def test_a_scene_setting_place_is_not_counted_once_the_question_part_is_taken():
+    story = "I just moved here from Texas. When does the RVT bus run on Sundays?"
+    assert unknown_names(story, KNOWN) == 1
+    assert unknown_names(question_part(story), KNOWN) == 0
+
+
+# --- with the real model: the whole chain ----------------------------------------------------
+
+
+@pytest.mark.slow
+def test_a_swapped_subject_question_is_declined_and_its_original_answered(bot):
+    original = bot.ask("Does New Mexico share benefits data with ICE?")
+    assert original.kind == "faq"
+    assert bot.ask("Does Texas share benefits data with ICE?").kind == "declined"
+
+
+@pytest.mark.slow
+def test_a_story_set_in_another_place_is_still_answered(bot):
+    story = (
+        "My cousin lived in Texas for years before moving to Las Cruces. "
+        "She now gets SNAP here. How long is her information kept?"
+    )
+    assert bot.ask(story).question_number == 9
+
+
+@pytest.mark.slow
+def test_a_question_that_sounds_like_small_talk_but_names_a_topic_is_answered(bot):
+    assert bot.ask("thanks!").kind == "smalltalk"
+    assert bot.ask("who checks that the agencies follow the rules?").kind == "faq"

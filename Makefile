@@ -10,7 +10,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 
 FAST := not browser and not server and not slow
 
-.PHONY: install index run test check lint format types test-fast test-deploy bench eval stackfaq engine-data quality messages clean
+.PHONY: install index run test check lint format types test-fast test-deploy bench eval stackfaq engine-data quality authoring messages clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -46,8 +46,8 @@ types: install
 test-fast: install      ## unit tests with a fake embedder: no browser, no server, no slow gates
 	$(PY) -m pytest -q -m "$(FAST)"
 
-test-deploy: install    ## 3 replicas behind HAProxy (deploy/haproxy.cfg), one killed under load; the container checks
-	$(PY) -m pytest -q tests/test_deploy.py
+test-deploy: install    ## 3 replicas behind HAProxy (deploy/haproxy.cfg), one killed under load -> docs/FAILOVER.md; the container checks
+	FAQBOT_FAILOVER_REPORT=docs/FAILOVER.md $(PY) -m pytest -q tests/test_deploy.py
 
 engine-data: install    ## re-encode the engine's generic data (after editing src/faqbot/data/*.json)
 	$(PY) -c "from faqbot import engine_data; engine_data.main()"
@@ -57,6 +57,9 @@ eval: install           ## quality on the held-out labelled cases, with the plot
 
 quality: install        ## every labelled set, before (--before-src) and after -> docs/QUALITY.md
 	$(PY) benchmarks/quality.py $(QUALITY_ARGS)
+
+authoring: install      ## faqbot report and lint on the bundled FAQ -> docs/AUTHORS-RESULTS.md
+	$(PY) -m benchmarks.authoring $(AUTHORING_ARGS)
 
 stackfaq: install       ## the StackFAQ benchmark
 	$(PY) benchmarks/stackfaq.py

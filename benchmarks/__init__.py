@@ -12,6 +12,8 @@ Modules:
 * ``report``    ``results.json`` -> ``RESULTS.md`` (formatting only: no figure is typed in);
 * ``worker``    runs one function of this package in a fresh process.
 
-Quality benchmarks live beside them as scripts: ``stackfaq.py`` (``make stackfaq``) and
-``nm_fusion.py``; ``synthetic.py`` makes the scale section's corpora.
+Quality benchmarks live beside them as scripts: ``quality.py`` (``make quality`` ->
+docs/QUALITY.md), ``stackfaq.py`` (``make stackfaq`` -> docs/STACKFAQ.md), ``authoring.py``
+(``make authoring`` -> docs/AUTHORS-RESULTS.md) and ``nm_fusion.py``; ``synthetic.py``
+makes the scale section's corpora.
 """

@@ -71,10 +71,11 @@ def worker(
     import numpy as np
 
     from faqbot import FAQBot
+    from faqbot.build import build_index, open_index
     from faqbot.chunking import chunk_entries
     from faqbot.corpus import load_corpus
     from faqbot.embedders import shared_embedder
-    from faqbot.index import build_index, open_index, save_index
+    from faqbot.index import save_index
     from faqbot.retrieval.dense import DenseSearch
     from faqbot.retrieval.retriever import MIN_DENSE_CANDIDATES
 

@@ -188,16 +188,29 @@ def test_text_and_json_outputs():
     assert data["findings"][0]["location"] == "faq.txt / entry 1 / entry 2"
 
 
-def test_a_saved_index_of_the_same_model_seeds_the_cache(tmp_path, fake_embedder):
+def test_a_saved_index_of_the_same_model_seeds_the_cache(tmp_path):
+    """Seeded vectors are the index's passage-role vectors: a model that encodes a question
+    differently as a query (e5 does) still gets its questions encoded as queries."""
+    from fakes import HashEmbedder
+
     from faqbot.authoring.cache import CachedEmbedder
     from faqbot.build import build_index
 
+    class RoleAware(HashEmbedder):
+        def _encode(self, texts, role):
+            vectors = super()._encode(texts, role)
+            return np.roll(vectors, 1, axis=1) if role == "passage" else vectors
+
+    model = RoleAware()
     corpus = load_corpus(write_clean(tmp_path))
-    index = build_index(corpus, fake_embedder)
-    cached = CachedEmbedder(fake_embedder)
+    index = build_index(corpus, model)
+    cached = CachedEmbedder(model)
     assert cached.seed(index) == len(index.chunk_text)
+    passages = list(index.chunk_text)
+    assert np.allclose(cached.encode(passages, role="passage"), model.encode(passages, role="passage"))
+    assert cached.misses == 0
     phrasings = [p for e in corpus.entries for p in (e.question, *e.alternates)]
-    vectors = cached.encode(phrasings, role="query")
-    assert cached.misses == 0 and np.allclose(vectors, fake_embedder.encode(phrasings, role="query"))
+    assert np.allclose(cached.encode(phrasings, role="query"), model.encode(phrasings, role="query"))
+    assert cached.misses == len(set(phrasings))  # queries come from the model, not the index
     index.manifest["model"] = {"sha256": "another model"}
-    assert CachedEmbedder(fake_embedder).seed(index) == 0  # never another model's vectors
+    assert CachedEmbedder(model).seed(index) == 0  # never another model's vectors

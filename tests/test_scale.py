@@ -54,6 +54,7 @@ def test_index_type_follows_size():
     assert choose_index_type(10 * dense.HNSW_MIN_VECTORS) == "hnsw"
 
 
+@pytest.mark.slow
 def test_build_picks_hnsw_for_a_large_faq_and_keeps_it_on_reload(tmp_path, monkeypatch):
     monkeypatch.setattr(dense, "HNSW_MIN_VECTORS", 200)  # "large" without a large test
     emb = HashEmbedder()

@@ -16,6 +16,7 @@ UI, CLI and notebook only show the Answer.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Iterable
 from pathlib import Path
@@ -30,7 +31,7 @@ from .decide import MAX_ALTERNATIVES, Decision, decide
 from .embedders import Embedder, shared_embedder
 from .followup import FollowUpReader
 from .index import SearchIndex
-from .limits import MAX_QUESTION_CHARS
+from .limits import MAX_QUESTION_CHARS, QUERY_VECTOR_CACHE
 from .models import Answer, Entry, Hit, Passage
 from .question import Question, prepare_question
 from .retrieval import Calibration, EntryScore, FusionConfig, Retriever
@@ -57,6 +58,9 @@ class FAQBot:
         self.embedder = embedder
         self.retriever = Retriever(index, fusion)
         self.calibration = calibration or index.calibration
+        # Recent questions' vectors: a conversation's earlier questions are re-read on
+        # every turn, and one ask may look at the same text more than once.
+        self._embed = functools.lru_cache(maxsize=QUERY_VECTOR_CACHE)(self._encode_query)
         self.followups = FollowUpReader(
             corpus, self.retriever, self.calibration, self._embed, depth=MAX_ALTERNATIVES + 2
         )
@@ -121,9 +125,11 @@ class FAQBot:
         reading = self.followups.read_alone(q.text, depth=k)
         return [self._hit(r) for r in reading.ranked]
 
-    def _embed(self, text: str) -> np.ndarray:
-        """A question's vector (the model's query role)."""
-        return self.embedder.encode_one(text, role="query")
+    def _encode_query(self, text: str) -> np.ndarray:
+        """A question's vector (the model's query role), read-only: it is shared from the cache."""
+        vector = self.embedder.encode_one(text, role="query")
+        vector.flags.writeable = False
+        return vector
 
     def _hit(self, r: EntryScore) -> Hit:
         score = self.calibration.confidence(r.score)

@@ -18,7 +18,7 @@ import numpy as np
 from . import conversation
 from .corpus import Corpus
 from .errors import QuestionError
-from .limits import MAX_HISTORY_QUESTIONS
+from .limits import MAX_HISTORY_QUESTIONS, MAX_HISTORY_SCAN
 from .question import prepare_question
 from .retrieval import EntryScore, Retriever
 from .retrieval.calibration import Calibration
@@ -79,7 +79,7 @@ class FollowUpReader:
         after the last structured turn (or in a plain history) are re-read in order,
         follow-ups resolved, starting from what that turn answered.
         """
-        questions = [t for t in _tidy(conversation.previous_questions(turns)) if not self.is_smalltalk(t)]
+        questions = self._recent_questions(turns)
         if not questions:
             return None, None
         known = max((i for i, t in enumerate(turns) if t.reply is not None), default=None)
@@ -91,8 +91,7 @@ class FollowUpReader:
             plain = turns[known + 1 :]
             if not plain:
                 return entry, questions[0]
-        texts = [t for t in _tidy([t.question for t in plain if t.question]) if not self.is_smalltalk(t)]
-        for text in texts[-MAX_HISTORY_QUESTIONS:]:
+        for text in reversed(self._recent_questions(plain)):  # oldest first
             reading, _ = self.read(text, entry, previous_question)
             entry = self._answered(reading)
             previous_question = text
@@ -102,6 +101,18 @@ class FollowUpReader:
         return entry, questions[0]
 
     # --- the pieces ---------------------------------------------------------------
+
+    def _recent_questions(self, turns: list[conversation.Turn]) -> list[str]:
+        """The last ``MAX_HISTORY_QUESTIONS`` user questions that are not small talk, most
+        recent first, tidied like a new question. At most ``MAX_HISTORY_SCAN`` turns are
+        looked at, so a long history costs no more than a short one."""
+        found: list[str] = []
+        for text in _tidy(conversation.previous_questions(turns)[:MAX_HISTORY_SCAN]):
+            if not self.is_smalltalk(text):
+                found.append(text)
+                if len(found) == MAX_HISTORY_QUESTIONS:
+                    break
+        return found
 
     def _may_lean_on_history(self, text: str, confidence: float) -> bool:
         """Follow-up shaped, or not answerable alone: worth reading with the earlier turns."""

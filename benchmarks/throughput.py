@@ -5,7 +5,9 @@ Two servers run side by side with the run's default model: ``faqbot serve``
 processes on one port, the JSON API only). Load comes from client processes (one
 per core, threads inside), so the clients do not share one GIL; each client holds
 one keep-alive ``httpx.Client`` and sends its next question when the last is
-answered. All clients start together once every one of them is ready.
+answered. All clients start together once every one of them is ready. Every
+request sends a distinct text (``_distinct``): a repeated one would be answered
+from the bot's cache of recent question vectors, and the model's cost is the point.
 
 * ``api``: ``POST /api/ask`` ``{"question": q}``, one request, one JSON answer;
 * ``gradio``: Gradio's two-step HTTP API, driven with raw httpx: ``POST
@@ -124,6 +126,13 @@ def _tls_context(ssl):
     return _TLS
 
 
+def _distinct(questions: list[str], i: int) -> str:
+    """Request ``i``'s question: no two requests of a run send the same text, so the bot's
+    cache of recent question vectors never answers for the model."""
+    q = questions[i % len(questions)]
+    return q if i < len(questions) else f"{q} (request {i})"
+
+
 def clients(url: str, modes: list[str], threads: int, requests: list[int]) -> dict:
     """Worker: ``threads`` clients send the numbered requests (request i in ``modes[i % len]``)."""
     from .measure import cpu_seconds
@@ -144,7 +153,7 @@ def clients(url: str, modes: list[str], threads: int, requests: list[int]) -> di
             mode = modes[i % len(modes)]
             t = time.perf_counter()
             try:
-                SENDERS[mode](own[mode], url, questions[i % len(questions)])
+                SENDERS[mode](own[mode], url, _distinct(questions, i))
             except Exception as exc:  # counted and reported
                 with lock:
                     errors[mode].append(f"{type(exc).__name__}: {exc}"[:200])

@@ -183,6 +183,7 @@ def test_unverified_faqbot_model_with_other_weights_never_uses_the_committed_ind
         check_manifest(read_manifest(ROOT / "index"), corpus, Embedder(info), ROOT / "index")
 
 
+@pytest.mark.slow  # imports torch and sentence-transformers
 def test_unreadable_faqbot_model_weights_give_a_model_error(model_copy, monkeypatch):
     """A safetensors file whose header is garbage cannot be loaded: ModelError names the folder."""
     flip_bytes(model_copy / WEIGHTS_FILE, offset=0, n=64)
@@ -215,8 +216,8 @@ def test_e5_never_feeds_the_engine_more_tokens_than_the_model_reads(embedder, mo
         return encode(texts, is_query=is_query)
 
     monkeypatch.setattr(engine, "encode", counting)
-    long_text = "Does the state share my benefits file with the federal government? " * 200
-    vectors = embedder.encode([long_text, "x" * 8000, "short question"], role="query")
-    assert max(fed) <= e5.MAX_TOKENS and fed[2] < 10
-    assert vectors.shape == (3, e5.DIMENSION)
-    assert abs(float(vectors[0] @ embedder.encode_one(long_text[:1500])) - 1.0) < 0.05
+    long_text = "Does the state share my benefits file with the federal government? " * 60
+    assert engine.token_count(long_text, True) > e5.MAX_TOKENS  # the engine would read it all
+    vectors = embedder.encode([long_text, "short question"], role="query")
+    assert max(fed) <= e5.MAX_TOKENS and fed[1] < 10
+    assert vectors.shape == (2, e5.DIMENSION)

@@ -161,7 +161,7 @@ def write_example_feedback(path: Path) -> None:
 
 def topic_figures(report: Report, rows: list[dict]) -> dict[str, dict]:
     """Per written topic: its main group, the share of the topic in it, its suggestion, its purity
-    (the same figures as ``tests/test_authoring_quality.py``), and the share the bot answers now."""
+    (``tests/test_authoring_quality.py`` checks these), and the share the bot answers now."""
     where = {_key(q): i for i, g in enumerate(report.groups) for q in g.questions}
     topic_of = {_key(r["question"]): r["topic"] for r in rows}
     out = {}

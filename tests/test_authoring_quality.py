@@ -14,7 +14,7 @@ Run with ``-s`` to see the figures.
 from __future__ import annotations
 
 import json
-from collections import Counter
+import sys
 from pathlib import Path
 
 import pytest
@@ -25,38 +25,16 @@ from faqbot.authoring import lint
 from faqbot.authoring.logfiles import read_logs
 from faqbot.authoring.report import Report, build_report
 
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.authoring import topic_figures  # noqa: E402  (make authoring reports the same figures)
+
 pytestmark = pytest.mark.slow
 
 TOPICS = DATA / "unanswered_topics.jsonl"
 SAME_TOPIC = 0.8  # the issue's bar: this share of a topic in one group
-
-
-def _key(text: str) -> str:
-    return " ".join(text.casefold().split())
-
-
-def topic_figures(report: Report, rows: list[dict]) -> dict[str, dict]:
-    """Per written topic: its main group, the share of the topic in it, its suggestion, its purity."""
-    where = {_key(q): i for i, g in enumerate(report.groups) for q in g.questions}
-    topic_of = {_key(r["question"]): r["topic"] for r in rows}
-    out = {}
-    for topic in sorted({r["topic"] for r in rows}):
-        mine = [r for r in rows if r["topic"] == topic]
-        groups = Counter(where[_key(r["question"])] for r in mine)
-        main, n = groups.most_common(1)[0]
-        g = report.groups[main]
-        members = [topic_of[_key(q)] for q in g.questions]
-        out[topic] = {
-            "entry": mine[0]["entry"],
-            "questions": len(mine),
-            "share": n / len(mine),
-            "group": main + 1,
-            "group_size": len(g.questions),
-            "purity": members.count(topic) / len(members),
-            "kind": g.kind,
-            "suggested": g.entry,
-        }
-    return out
 
 
 def print_figures(figures: dict[str, dict], report: Report) -> None:

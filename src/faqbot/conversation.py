@@ -41,8 +41,9 @@ import numpy as np
 
 from .engine_data import function_words
 from .errors import QuestionError
-from .limits import MAX_HISTORY_TURNS, MAX_QUESTION_CHARS
+from .limits import MAX_HISTORY_TURNS
 from .models import Answer
+from .question import prepare_question
 from .text import fold, words
 
 if TYPE_CHECKING:
@@ -138,29 +139,35 @@ def normalise_history(history: Iterable[object] | None) -> list[Turn]:
 def _turn(item: object) -> Turn | None:
     """One history item as a Turn; None for an item that says nothing usable (skipped)."""
     if isinstance(item, Answer):
-        return Turn(_cut(item.query), item)
+        return Turn(_asked(item.query), item)
     if isinstance(item, str):
-        return Turn(_cut(item))
+        return Turn(_asked(item))
     if isinstance(item, Mapping):
         if "kind" in item and "role" not in item:  # Answer.to_dict(), or just its key fields
             try:
                 reply = Answer.from_dict({"answer": "", "score": 0.0, **item})
             except ValueError:
                 return None
-            return Turn(_cut(reply.query), reply)
+            return Turn(_asked(reply.query), reply)
         content = _content_text(item.get("content"))
         role = str(item.get("role", "user"))
         if role in ("assistant", "bot"):
             return None  # display text: never read back
-        return Turn(_cut(content)) if content is not None else None
+        return Turn(_asked(content)) if content is not None else None
     if isinstance(item, (list, tuple)) and len(item) == 2:  # old Gradio [user, bot] pairs
-        return Turn(_cut(item[0])) if isinstance(item[0], str) else None
+        return Turn(_asked(item[0])) if isinstance(item[0], str) else None
     return None
 
 
-def _cut(question: str | None) -> str | None:
-    """An earlier question as it was read when asked: at most ``MAX_QUESTION_CHARS``."""
-    return question[:MAX_QUESTION_CHARS] if question else None
+def _asked(question: str | None) -> str | None:
+    """An earlier question as it was read when asked: tidied and cut like a new one
+    (``question.prepare_question``); None when it is not a question."""
+    if not question:
+        return None
+    try:
+        return prepare_question(question).text
+    except QuestionError:
+        return None
 
 
 def _content_text(content: object) -> str | None:

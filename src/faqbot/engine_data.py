@@ -72,7 +72,7 @@ def smalltalk_examples() -> tuple[tuple[str, str], ...]:
 
 @cache
 def place_names() -> tuple[str, ...]:
-    """Lower-case place names, longest first (so "new mexico" is matched before "mexico")."""
+    """Lower-case place names, longest first (so "west virginia" is matched before "virginia")."""
     data = _load("places.json")
     names = {n for key, values in data.items() if not key.startswith("_") for n in values}
     return tuple(sorted(names, key=lambda n: (-len(n), n)))

@@ -17,9 +17,7 @@ import numpy as np
 
 from . import conversation
 from .corpus import Corpus
-from .errors import QuestionError
 from .limits import MAX_HISTORY_QUESTIONS, MAX_HISTORY_SCAN
-from .question import prepare_question
 from .retrieval import EntryScore, Retriever
 from .retrieval.calibration import Calibration
 
@@ -104,10 +102,10 @@ class FollowUpReader:
 
     def _recent_questions(self, turns: list[conversation.Turn]) -> list[str]:
         """The last ``MAX_HISTORY_QUESTIONS`` user questions that are not small talk, most
-        recent first, tidied like a new question. At most ``MAX_HISTORY_SCAN`` turns are
+        recent first (turns hold them tidied like a new one). At most ``MAX_HISTORY_SCAN`` turns are
         looked at, so a long history costs no more than a short one."""
         found: list[str] = []
-        for text in _tidy(conversation.previous_questions(turns)[:MAX_HISTORY_SCAN]):
+        for text in conversation.previous_questions(turns)[:MAX_HISTORY_SCAN]:
             if not self.is_smalltalk(text):
                 found.append(text)
                 if len(found) == MAX_HISTORY_QUESTIONS:
@@ -185,14 +183,3 @@ class FollowUpReader:
         """Does the message use a content word that appears nowhere in the FAQ?"""
         index = self.retriever.index
         return any(not index.knows(w) for w in conversation.content_words(text))
-
-
-def _tidy(texts: list[str]) -> list[str]:
-    """Earlier questions tidied (and cut) like a new one; ones that are not questions dropped."""
-    out = []
-    for text in texts:
-        try:
-            out.append(prepare_question(text).text)
-        except QuestionError:
-            continue
-    return out

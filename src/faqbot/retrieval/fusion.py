@@ -30,7 +30,7 @@ judged by meaning, on the same scale)::
 ``rrf`` (reciprocal-rank fusion of the q, a and b rankings) is kept for the
 benchmarks' comparisons; rank-only, it cannot tell how close a match is.
 
-The weights were chosen on development sets of two FAQs (the New Mexico FAQ and
+The weights were chosen on development sets of two FAQs (the bundled FAQ and
 a transit FAQ) and checked on held-out halves; see docs/QUALITY.md.
 """
 

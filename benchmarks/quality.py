@@ -49,6 +49,13 @@ SETS = (
     EvalSet("nm_dev4", "nm_dev4.jsonl", None, "dev", "NM, fresh blind set with styles"),
     EvalSet("nm_heldout4", "nm_heldout4.jsonl", None, "held out", "NM, fresh blind set with styles"),
     EvalSet("nm_spanish", "nm_spanish.jsonl", None, "held out", "NM, blind Spanish / Spanglish set"),
+    EvalSet(
+        "nm_spanish_dev",
+        "nm_spanish_dev.jsonl",
+        None,
+        "dev",
+        "NM, blind Spanish set (language-neutral classifier)",
+    ),
     EvalSet("transit", "transit_cases.jsonl", "faqs/transit.txt", "dev", "a transit FAQ, no sidecars"),
     EvalSet("library", "library_cases.jsonl", "faqs/library.txt", "held out", "a library FAQ, no sidecars"),
     EvalSet("conversations", "conversations.jsonl", None, "dev", "NM conversations"),

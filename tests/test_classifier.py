@@ -10,7 +10,7 @@ from faqbot.build import build_index
 from faqbot.corpus import corpus_from_entries
 from faqbot.index import CLASSIFIER, MANIFEST, load_index, read_manifest, save_index
 from faqbot.models import Entry
-from faqbot.retrieval.classifier import MAX_ENTRIES, PhrasingClassifier
+from faqbot.retrieval.classifier import MAX_ENTRIES, PhrasingClassifier, language_directions
 
 
 def _unit(rows: np.ndarray) -> np.ndarray:
@@ -136,3 +136,83 @@ def test_bundled_index_has_a_classifier_with_an_outside_class(bot):
     assert bot.index.classifier is not None and bot.index.classifier.has_outside
     weather = bot.search("what's the weather in albuquerque tomorrow", k=1)
     assert weather[0].score < bot.calibration.threshold
+
+
+# --- language is not evidence --------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def bilingual():
+    """Two entries and an outside class (four topics) in 8-d, all sharing one common
+    component (as a multilingual model's vectors do); "es" vectors are "en" ones shifted
+    along a language axis (dimension 7). The entries' examples are all "en", the
+    outside class's half "es": the skew of a FAQ without translated alternates and a
+    multilingual generic outside set."""
+    rng = np.random.default_rng(1)
+    centres = np.eye(8) * 0.5
+    centres[:, 6] += 2.0
+    shift = np.eye(8)[7] * 1.5
+
+    def cloud(centre, n, lang_shift=0.0):
+        return centre + rng.normal(size=(n, 8)) * 0.2 + lang_shift
+
+    x = np.vstack([cloud(centres[0], 12), cloud(centres[1], 12)])
+    y = np.repeat(np.arange(2), 12)
+    lang_in = ["en"] * 24
+    outside = np.vstack(
+        [cloud(centres[k], 4) for k in range(2, 6)] + [cloud(centres[k], 4, shift) for k in range(2, 6)]
+    )
+    lang_out = ["en"] * 16 + ["es"] * 16
+    return _unit(x), y, lang_in, _unit(outside), lang_out, centres, shift
+
+
+def test_language_directions_find_the_shift_within_classes(bilingual):
+    x, y, lang_in, outside, lang_out, _, shift = bilingual
+    d = language_directions(
+        np.vstack([x, outside]), np.concatenate([y, np.full(len(outside), -1)]), [*lang_in, *lang_out]
+    )
+    assert d.shape == (1, 8)
+    assert np.isclose(np.linalg.norm(d[0]), 1.0, atol=1e-5)
+    assert abs(float(d[0] @ (shift / np.linalg.norm(shift)))) > 0.9
+
+
+def test_language_directions_need_a_class_in_two_languages():
+    x = _unit(np.random.default_rng(2).normal(size=(6, 4)))
+    assert language_directions(x, np.array([0, 0, 0, 1, 1, 1]), ["en"] * 6).shape == (0, 4)
+    # each class in one language only: nothing tells language from topic
+    assert language_directions(x, np.array([0, 0, 0, 1, 1, 1]), ["en"] * 3 + ["es"] * 3).shape == (0, 4)
+    assert language_directions(np.zeros((0, 4)), np.zeros(0), []).shape == (0, 4)
+
+
+def test_a_question_in_the_rarer_language_is_not_sent_outside(bilingual):
+    """Without the projection the classifier learns "es, therefore outside"; with it an "es"
+    question about entry 0 goes to entry 0, and an "es" outside question stays outside."""
+    x, y, lang_in, outside, lang_out, centres, shift = bilingual
+    neutral = language_directions(
+        np.vstack([x, outside]), np.concatenate([y, np.full(len(outside), -1)]), [*lang_in, *lang_out]
+    )
+    spanish_entry = _unit((centres[0] + shift)[None])[0]
+    spanish_outside = _unit((centres[4] + shift)[None])[0]
+    plain = PhrasingClassifier.train(x, y, 2, outside)
+    neutral_clf = PhrasingClassifier.train(x, y, 2, outside, neutral=neutral)
+    assert plain.probabilities(spanish_entry)[1] > 0.5  # the bias this guards against
+    p, p_out = neutral_clf.probabilities(spanish_entry)
+    assert int(np.argmax(p)) == 0 and p_out < 0.5
+    assert neutral_clf.probabilities(spanish_outside)[1] > 0.5
+
+
+def test_language_directions_survive_saving(tmp_path, bilingual):
+    x, y, lang_in, outside, lang_out, *_ = bilingual
+    neutral = language_directions(
+        np.vstack([x, outside]), np.concatenate([y, np.full(len(outside), -1)]), [*lang_in, *lang_out]
+    )
+    clf = PhrasingClassifier.train(x, y, 2, outside, neutral=neutral)
+    clf.save(tmp_path / "c.npz")
+    loaded = PhrasingClassifier.load(tmp_path / "c.npz")
+    assert np.array_equal(loaded.neutral, clf.neutral)
+    v = x[-1]
+    assert np.allclose(loaded.probabilities(v)[0], clf.probabilities(v)[0])
+
+
+def test_bundled_index_projects_out_a_language_direction(bot):
+    assert bot.index.classifier.neutral is not None and len(bot.index.classifier.neutral) >= 1

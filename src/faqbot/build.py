@@ -50,11 +50,12 @@ from .index import (
     load_index,
     write_index,
 )
+from .language import detect
 from .nearmiss import near_misses
 from .retrieval import calibration as calibrating
 from .retrieval.calibration import Calibration
 from .retrieval.classifier import MAX_ENTRIES as MAX_CLASSIFIER_ENTRIES
-from .retrieval.classifier import PhrasingClassifier
+from .retrieval.classifier import PhrasingClassifier, language_directions
 from .retrieval.dense import DenseSearch
 from .retrieval.fusion import Background
 from .retrieval.lexical import LexicalSearch
@@ -88,6 +89,8 @@ class _Phrasings:
     vectors: np.ndarray
     outside_text: list[str] = field(default_factory=list)
     outside_vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+    language: list[str] = field(default_factory=list)  # of each text (language.detect)
+    outside_language: list[str] = field(default_factory=list)
     near_text: list[str] = field(default_factory=list)  # near misses (nearmiss.py)
     near_vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
 
@@ -110,13 +113,16 @@ def _phrasings(corpus: Corpus, embedder: Embedder) -> _Phrasings:
     near = near_misses(
         [e.question for e in corpus.entries], "\n".join(entry_document(e) for e in corpus.entries)
     )
+    outside_text = [*engine_data.outside_questions(), *own]
     return _Phrasings(
         entry=np.array(entry, dtype=np.int64),
         kind=kind,
         text=text,
         vectors=embedder.encode(text, role="query"),
-        outside_text=[*engine_data.outside_questions(), *own],
+        outside_text=outside_text,
         outside_vectors=outside_vectors,
+        language=[detect(t) for t in text],
+        outside_language=[detect(t) for t in outside_text],
         near_text=near,
         near_vectors=embedder.encode(near, role="query"),
     )
@@ -135,9 +141,15 @@ def _classifier(
     p: _Phrasings, n_entries: int, keep: np.ndarray | None = None, keep_outside: np.ndarray | None = None
 ) -> PhrasingClassifier | None:
     keep = np.ones(len(p.entry), dtype=bool) if keep is None else keep
-    outside = p.outside_vectors if keep_outside is None else p.outside_vectors[keep_outside]
+    keep_outside = np.ones(len(p.outside_text), dtype=bool) if keep_outside is None else keep_outside
+    outside = p.outside_vectors[keep_outside]
+    neutral = language_directions(
+        np.vstack([p.vectors[keep], outside]),
+        np.concatenate([p.entry[keep], np.full(len(outside), -1)]),
+        [*np.asarray(p.language)[keep], *np.asarray(p.outside_language)[keep_outside]],
+    )
     return PhrasingClassifier.train(
-        p.vectors[keep], p.entry[keep], n_entries, outside, near_misses=p.near_vectors
+        p.vectors[keep], p.entry[keep], n_entries, outside, near_misses=p.near_vectors, neutral=neutral
     )
 
 

@@ -56,7 +56,7 @@ from .text import words
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 5  # 5: near misses (a second outside class), per-FAQ calibration, words, small talk
+FORMAT_VERSION = 6  # 6: the classifier projects out language directions; 5: near misses, calibration per FAQ
 MANIFEST = "manifest.json"
 VECTORS = "vectors.faiss"
 PASSAGES = "passages.json"

@@ -16,6 +16,17 @@ classifier asks "which words set this entry apart from the others?" ("required"
 vs "legal authority" vs "agreements"), which is where close entries get confused.
 Its probabilities join the fused score (``fusion.py``).
 
+Language is not evidence. A multilingual model places a Spanish question and its
+English twin apart along a shared "language" direction, and the training data's
+languages are unevenly spread (a FAQ's alternates are mostly in its own
+language; the generic outside set is in several), so a plain classifier learns
+"Spanish, therefore outside". ``language_directions`` estimates, within classes
+(the same entry, or the outside class, in two languages), the directions along
+which only the language differs; the classifier projects them out of every
+vector, at training and at query time (mean-difference removal, as in Libovický
+et al., "On the Language Neutrality of Pre-trained Multilingual
+Representations", 2020).
+
 FAQs with more than ``MAX_ENTRIES`` entries get no classifier (one class per
 entry stops being cheap); retrieval then runs on similarity and BM25 alone.
 """
@@ -23,6 +34,7 @@ entry stops being cheap); retrieval then runs on similarity and BM25 alone.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +55,12 @@ class PhrasingClassifier:
     weights: np.ndarray  # (classes, dimension) float32
     bias: np.ndarray  # (classes,) float32
     n_entries: int
+    neutral: np.ndarray | None = None  # (k, dimension) orthonormal language directions, projected out
+
+    def _project(self, x: np.ndarray) -> np.ndarray:
+        if self.neutral is None or len(self.neutral) == 0:
+            return x
+        return x - (x @ self.neutral.T) @ self.neutral
 
     @property
     def has_outside(self) -> bool:
@@ -57,6 +75,7 @@ class PhrasingClassifier:
         outside: np.ndarray | None = None,
         weights: np.ndarray | None = None,
         near_misses: np.ndarray | None = None,
+        neutral: np.ndarray | None = None,
     ) -> PhrasingClassifier | None:
         """Fit on phrasing ``vectors`` labelled with their ``entry_positions``.
 
@@ -66,6 +85,7 @@ class PhrasingClassifier:
         ``NEAR_MISS_SHARE`` together (one class for both would pull the outside class
         towards the FAQ's own words). Returns None when there is nothing to tell apart
         (fewer than two classes with examples) or the FAQ is larger than ``MAX_ENTRIES``.
+        ``neutral`` (``language_directions``) are projected out of every vector.
         """
         from sklearn.linear_model import LogisticRegression  # build time only
 
@@ -87,6 +107,9 @@ class PhrasingClassifier:
             w = np.concatenate([w, np.full(len(group), share * in_scope_weight / len(group))])
         if len(np.unique(y)) < 2:  # e.g. a one-entry FAQ whose question a CV fold holds out
             return None
+        neutral = None if neutral is None else np.asarray(neutral, dtype=np.float32)
+        if neutral is not None and len(neutral):
+            x = x - (x @ neutral.T) @ neutral
         model = LogisticRegression(C=REGULARISATION_C, max_iter=MAX_ITERATIONS)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # a ConvergenceWarning at the cap is harmless here
@@ -102,11 +125,11 @@ class PhrasingClassifier:
         else:
             for row, c in enumerate(classes):
                 full_w[c], full_b[c] = model.coef_[row], model.intercept_[row]
-        return cls(full_w, full_b, n_entries)
+        return cls(full_w, full_b, n_entries, neutral)
 
     def probabilities(self, vector: np.ndarray) -> tuple[np.ndarray, float]:
         """(probability of each entry position, probability the question is outside the FAQ)."""
-        z = self.weights @ np.asarray(vector, dtype=np.float32) + self.bias
+        z = self.weights @ self._project(np.asarray(vector, dtype=np.float32)) + self.bias
         p = np.exp(z - z.max())
         p /= p.sum()
         outside = float(p[self.n_entries :].sum())
@@ -114,13 +137,67 @@ class PhrasingClassifier:
 
     def save(self, path: Path) -> None:
         with open(path, "wb") as f:
-            np.savez(f, weights=self.weights, bias=self.bias, n_entries=np.int64(self.n_entries))
+            neutral = self.neutral if self.neutral is not None else np.zeros((0, self.weights.shape[1]))
+            np.savez(
+                f,
+                weights=self.weights,
+                bias=self.bias,
+                n_entries=np.int64(self.n_entries),
+                neutral=neutral.astype(np.float32),
+            )
 
     @classmethod
     def load(cls, path: Path) -> PhrasingClassifier:
         with np.load(path, allow_pickle=False) as data:
             weights, bias = data["weights"], data["bias"]
             n_entries = int(data["n_entries"])
+            neutral = data["neutral"] if "neutral" in data.files else None
         if weights.ndim != 2 or len(weights) != len(bias) or not n_entries <= len(bias) <= n_entries + 2:
             raise ValueError(f"{path}: classifier arrays do not fit together")
-        return cls(weights.astype(np.float32), bias.astype(np.float32), n_entries)
+        if neutral is not None and (neutral.ndim != 2 or neutral.shape[1] != weights.shape[1]):
+            raise ValueError(f"{path}: classifier arrays do not fit together")
+        return cls(
+            weights.astype(np.float32),
+            bias.astype(np.float32),
+            n_entries,
+            None if neutral is None else neutral.astype(np.float32),
+        )
+
+
+MIN_PER_SIDE = 1  # a class counts for a language pair when it has examples in both
+
+
+def language_directions(vectors: np.ndarray, classes: np.ndarray, languages: Sequence[str]) -> np.ndarray:
+    """Orthonormal directions (rows) along which the same class differs only by language.
+
+    ``classes[i]`` is the class of ``vectors[i]`` (an entry, or the outside class),
+    ``languages[i]`` its language. The main language is the most common one; for
+    every other language, the difference between its mean and the main language's
+    mean within each class that has both, averaged over those classes (weighted
+    by the smaller side). No pair, no direction: a (0, dimension) array.
+    """
+    x = np.asarray(vectors, dtype=np.float64)
+    classes = np.asarray(classes)
+    langs = np.asarray(list(languages))
+    if len(x) == 0:
+        return np.zeros((0, x.shape[1] if x.ndim == 2 else 0), dtype=np.float32)
+    values, counts = np.unique(langs, return_counts=True)
+    main = values[np.argmax(counts)]
+    rows = []
+    for lang in values:
+        if lang == main:
+            continue
+        diffs, weights = [], []
+        for c in np.unique(classes):
+            a = (classes == c) & (langs == lang)
+            b = (classes == c) & (langs == main)
+            if a.sum() >= MIN_PER_SIDE and b.sum() >= MIN_PER_SIDE:
+                diffs.append(x[a].mean(axis=0) - x[b].mean(axis=0))
+                weights.append(min(a.sum(), b.sum()))
+        if diffs:
+            rows.append(np.average(np.array(diffs), axis=0, weights=weights))
+    if not rows:
+        return np.zeros((0, x.shape[1]), dtype=np.float32)
+    q, r = np.linalg.qr(np.array(rows).T)
+    keep = np.abs(np.diag(r)) > 1e-6
+    return np.ascontiguousarray(q[:, keep].T, dtype=np.float32)

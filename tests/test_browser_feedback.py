@@ -19,6 +19,7 @@ from browser_helpers import BOT, DESKTOP, Visit
 pytestmark = pytest.mark.browser
 
 RETENTION = "How long does New Mexico keep the data it shares with ICE?"
+WEATHER = "what's the weather in albuquerque tomorrow"
 LOG_WAIT_S = 60  # bounds waiting for the vote's line (not a timing assertion)
 
 
@@ -62,6 +63,21 @@ def test_a_vote_is_written_to_the_feedback_log(chromium, feedback_server):
         assert rows[0]["entry"] == 9 and rows[0]["vote"] == "up" and rows[0]["kind"] == "faq"
         assert set(rows[0]) == {"time", "entry", "kind", "vote", "confidence"}  # no question without opt-in
         assert RETENTION not in feedback_server.log.read_text(encoding="utf-8")
+
+        # One vote per reply: a 👎 on the same reply adds nothing; a vote on the next reply does.
+        page.locator('#faq-chat button[aria-label="Dislike"]').last.click()
+        visit.ask(WEATHER)
+        assert page.locator(BOT).count() == 2
+        page.locator('#faq-chat button[aria-label="Dislike"]').last.click()
+        deadline = time.monotonic() + LOG_WAIT_S
+        while len(_lines(feedback_server.log)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(1.0)  # room for a stray third line to show up (none may)
+        rows = _lines(feedback_server.log)
+        assert [(r["entry"], r["kind"], r["vote"]) for r in rows] == [
+            (9, "faq", "up"),
+            (None, "declined", "down"),
+        ]
         assert visit.external == []
     finally:
         visit.close()

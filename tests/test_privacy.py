@@ -357,3 +357,33 @@ def test_host_is_loopback_unless_host_says_otherwise():
     assert allowed_hosts("127.0.0.1") >= {"127.0.0.1", "localhost"}  # and nothing else
     assert "evil.example" not in allowed_hosts("127.0.0.1")
     assert SESSION_CAPACITY <= 1000  # bounded memory, see test_load
+
+
+def _answer(declined: bool, number: int | None = None):
+    from faqbot.models import Answer
+
+    kind = "declined" if declined else "faq"
+    return Answer(answer="x", kind=kind, score=0.9, question_number=number, query="q " * 40)
+
+
+def test_a_log_stops_growing_at_its_limit_with_one_warning(tmp_path, caplog):
+    """A flood of declined questions or votes cannot fill the disk: past ``max_bytes`` records
+    are dropped (one warning); moving the file aside starts a new one."""
+    import logging
+
+    from faqbot.logs import FeedbackLog, UnansweredLog
+
+    path = tmp_path / "unanswered.jsonl"
+    log = UnansweredLog(path, max_bytes=1000)
+    with caplog.at_level(logging.WARNING, logger="faqbot.logs"):
+        written = [log.record("q", _answer(True)) for _ in range(50)]
+    assert 0 < sum(written) < 50 and written == sorted(written, reverse=True)  # all kept, then none
+    assert path.stat().st_size <= 1000
+    assert all(json.loads(line)["question"] for line in path.read_text().splitlines())  # whole lines only
+    assert sum("reached its limit" in r.getMessage() for r in caplog.records) == 1
+    path.rename(tmp_path / "unanswered.1.jsonl")  # logrotate
+    assert log.record("q", _answer(True)) is True and path.stat().st_size > 0
+
+    votes = FeedbackLog(tmp_path / "feedback.jsonl", max_bytes=300)
+    kept = [votes.record(_answer(False, 9), "up") for _ in range(20)]
+    assert 0 < sum(kept) < 20 and (tmp_path / "feedback.jsonl").stat().st_size <= 300

@@ -306,17 +306,23 @@ def test_a_vote_is_logged_only_when_the_operator_opted_in(bot, tmp_path):
 
     for ignored in (_like(0, True), _like(2, False), _like(9, True), _like(1, ""), _like("1", True)):
         chat.vote(turns, ignored)  # a question, no such message, a withdrawn vote, junk
+    for again in (_like(1, True), _like(1, False), _like(3, False)):
+        chat.vote(turns, again)  # one vote per reply: clicking again stacks nothing
+    chat.vote(turns, _like(1, False), voter="another session")  # another reader's vote counts
     chat.vote(turns, gr.EventData(None, None))  # no event data
     rows = read_jsonl(path)
     assert [(r["entry"], r["kind"], r["vote"]) for r in rows] == [
         (9, "faq", "up"),
         (None, "declined", "down"),
+        (9, "faq", "down"),
     ]
     assert all("question" not in r for r in rows)  # questions are kept only with --log-unanswered too
     both = ChatApp(bot, feedback=FeedbackLog(tmp_path / "both.jsonl", with_questions=True))
+    _, turns, _ = both.respond(RETENTION, [])
     both.vote(turns, _like(1, True))
     assert read_jsonl(tmp_path / "both.jsonl")[0]["question"] == RETENTION
 
+    _, turns, _ = ChatApp(bot).respond(RETENTION, [])
     ChatApp(bot).vote(turns, _like(1, True))  # no log: nothing is written anywhere
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "both.jsonl",
@@ -454,3 +460,16 @@ def test_server_binds_to_localhost_and_logs_no_questions(client, ui_server):
     assert f"http://127.0.0.1:{ui_server.port}" in log
     assert "secret-canary" not in log
     assert "public URL" not in log
+
+
+def test_vote_memory_says_first_once_and_stays_bounded(monkeypatch):
+    from faqbot.server.chat import VoteMemory
+
+    monkeypatch.setattr(VoteMemory, "MAX_VOTES_REMEMBERED", 3)
+    memory = VoteMemory()
+    assert memory.first(("s", 1, "q")) and not memory.first(("s", 1, "q"))
+    assert memory.first(("t", 1, "q"))  # another session
+    for n in range(2, 6):
+        assert memory.first(("s", n, "q"))
+    assert len(memory._keys) == 3
+    assert memory.first(("s", 1, "q"))  # the oldest was forgotten

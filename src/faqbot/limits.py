@@ -16,3 +16,4 @@ MAX_HISTORY_SCAN = 12  # most recent user questions looked through to find those
 MAX_ENCODE_CHARS = 8000  # characters of any one text given to the model (FAQ passages included)
 QUERY_VECTOR_CACHE = 512  # recent questions' vectors a bot keeps (about 0.8 MB)
 MAX_REQUEST_BYTES = 64 * 1024  # one HTTP request body (a question plus its history)
+MAX_LOG_BYTES = 100 * 1024 * 1024  # an opt-in log file stops growing here (rotate it to go on)

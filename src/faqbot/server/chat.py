@@ -41,7 +41,11 @@ framing follows the page's language. The FAQ's own text stays as written.
 **Votes.** With ``faqbot serve --log-feedback FILE`` each bot reply has 👍 / 👎
 buttons (Gradio's ``feedback_options``); a vote names a message by its index,
 the handler finds the Answer in the session's turns and appends one line to the
-feedback log. Without that option there are no vote buttons and no vote handler.
+feedback log. A reply counts one vote (the first): the server remembers which
+replies of which browser session were voted on (``VoteMemory``, in memory only,
+bounded). It is not kept in the session's state, because an event that changes
+the state in place races with a question being answered from it. Without that
+option there are no vote buttons and no vote handler.
 
 **For screen readers** the script keeps a polite live region (``#faq-live``)
 that receives each new reply's source line and first sentence; Gradio's own
@@ -52,6 +56,8 @@ from __future__ import annotations
 
 import html
 import json
+import threading
+from collections import OrderedDict
 from typing import Any
 
 import gradio as gr
@@ -310,6 +316,30 @@ Session = dict[str, Any]
 # all, so a typed question reaches the server with exactly two inputs: the box and the state.
 
 
+class VoteMemory:
+    """Which replies were voted on: (session, turn) keys, the newest ``MAX_VOTES_REMEMBERED``.
+
+    In memory only (nothing written): it keeps one reader from stacking votes on one
+    reply. Past the bound the oldest keys are forgotten, so memory stays flat under a flood.
+    """
+
+    MAX_VOTES_REMEMBERED = 100_000
+
+    def __init__(self) -> None:
+        self._keys: OrderedDict[tuple[Any, ...], None] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def first(self, key: tuple[Any, ...]) -> bool:
+        """True the first time ``key`` is seen (and remember it); False after."""
+        with self._lock:
+            if key in self._keys:
+                return False
+            self._keys[key] = None
+            if len(self._keys) > self.MAX_VOTES_REMEMBERED:
+                self._keys.popitem(last=False)
+            return True
+
+
 def new_session(turns: Turns | None = None, language: str = "en", bad_link: bool = False) -> Session:
     return {"turns": list(turns or []), "language": i18n.supported(language), "bad_link": bool(bad_link)}
 
@@ -406,6 +436,7 @@ class ChatApp:
         self.unanswered = unanswered
         self.feedback = feedback
         self.faq_language = bot.corpus.language
+        self.voted = VoteMemory()
 
     def messages(self, turns: Turns, language: str) -> list[dict[str, Any]]:
         return messages(turns, i18n.supported(language), self.faq_language)
@@ -472,11 +503,12 @@ class ChatApp:
             return shown, turns, language, False
         return [], [], language, True
 
-    def vote(self, turns: Turns | None, evt: gr.EventData) -> None:
+    def vote(self, turns: Turns | None, evt: gr.EventData, voter: str | None = None) -> None:
         """A 👍 / 👎 on a reply: the Answer is found in the session's turns by the message's index.
 
         Only the index and the vote are read from the event (raw, as in ``pick``), never
-        the message it carries.
+        the message it carries. One vote per reply and ``voter`` (the browser session):
+        the first is kept, so clicking again cannot stack votes.
         """
         liked = _event_field(evt, "liked", True)
         if self.feedback is None or liked not in (True, False):
@@ -487,8 +519,11 @@ class ChatApp:
             return  # only the bot's messages (odd positions: each turn is a question and a reply)
         turns = turns or []
         position = index // 2
-        if 0 <= position < len(turns) and "answer" in turns[position]:
-            self.feedback.record(Answer.from_dict(turns[position]["answer"]), "up" if liked else "down")
+        if not (0 <= position < len(turns) and "answer" in turns[position]):
+            return
+        turn = turns[position]
+        if self.voted.first((voter, turn.get("n"), turn.get("asked"))):
+            self.feedback.record(Answer.from_dict(turn["answer"]), "up" if liked else "down")
 
     def api_ask(self, question: str) -> dict:
         """Answer one question from the FAQ; returns the full answer as JSON.
@@ -581,9 +616,10 @@ class ChatApp:
         """New conversation: no turns, the same language."""
         return [], new_session(language=_session(session)["language"])
 
-    def on_vote(self, session: Session | None, evt: gr.EventData) -> None:
+    def on_vote(self, session: Session | None, evt: gr.EventData, request: gr.Request) -> None:
         """A 👍 / 👎 (see ``vote``)."""
-        self.vote(_session(session)["turns"], evt)
+        voter = getattr(request, "session_hash", None) if request is not None else None
+        self.vote(_session(session)["turns"], evt, voter)
 
     def on_load(self, request: gr.Request) -> tuple[Any, ...]:
         """The load event: the language from the request, the chat from ``?entry=``."""

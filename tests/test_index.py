@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -96,3 +97,55 @@ def test_copy_of_committed_index_loads_without_reembedding(tmp_path, corpus, emb
     monkeypatch.setattr(embedder, "encode", lambda *a, **k: pytest.fail("re-embedded a current index"))
     index = open_index(tmp_path / "index", corpus, embedder)
     assert index.n_entries == 20
+
+
+_REPRODUCE = """
+import hashlib, json, sys
+from pathlib import Path
+sys.path.insert(0, {tests!r})
+from fakes import HashEmbedder
+from faqbot.build import build_index
+from faqbot.corpus import corpus_from_entries
+from faqbot.index import save_index
+from faqbot.models import Entry
+corpus = corpus_from_entries(
+    [
+        Entry(1, "Does Acme Bank keep my data?", "For five years.", ("how long does Acme Bank hold records",)),
+        Entry(2, "Does Acme Bank share data with Globex?", "Only by court order.", ("is my data sent to Globex",)),
+        Entry(3, "Can I close my Acme Bank account online?", "Yes, in the app.", ("shut my account from home",)),
+    ],
+    out_of_scope=["what is the weather tomorrow", "who won the match"],
+)
+out = Path(sys.argv[1])
+save_index(build_index(corpus, HashEmbedder()), out)
+manifest = json.loads((out / "manifest.json").read_text())
+manifest.pop("build_seconds")
+digests = {{p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+           for p in sorted(out.rglob("*")) if p.is_file() and p.name not in ("manifest.json", ".lock")}}
+print(json.dumps({{"manifest": manifest, "files": digests}}, sort_keys=True))
+"""
+
+
+def test_the_same_faq_builds_the_same_bytes_whatever_the_hash_seed(tmp_path):
+    """bm25s numbers its vocabulary in set order and near-miss subjects were counted from a
+    set: with Python's per-run hash seed, every build of the same FAQ differed (and so did
+    its calibration). Two builds under different seeds must now match byte for byte."""
+    import subprocess
+    import sys
+
+    tests = str(Path(__file__).resolve().parent)
+    runs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-c", _REPRODUCE.format(tests=tests), str(tmp_path / seed)],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    assert runs[0]["files"].keys() >= {"bm25/vocab.index.json", "classifier.npz", "vectors.faiss"}
+    assert runs[0] == runs[1]

@@ -25,8 +25,15 @@ _STOPWORDS = frozenset(bm25s.stopwords.STOPWORDS_EN)
 logging.getLogger("bm25s").setLevel(logging.ERROR)  # it logs routine steps as warnings
 
 
-def _tokenize(texts: Sequence[str]):
-    return bm25s.tokenize(list(texts), lower=True, stopwords="en", stemmer=_STEMMER, show_progress=False)
+def _tokenize(texts: Sequence[str]) -> bm25s.tokenization.Tokenized:
+    """bm25s tokens with the vocabulary numbered in sorted order: bm25s numbers it in set
+    order, which changes with Python's hash seed, so the same FAQ would build different
+    index bytes on every run."""
+    tokens = bm25s.tokenize(list(texts), lower=True, stopwords="en", stemmer=_STEMMER, show_progress=False)
+    old_to_token = {i: t for t, i in tokens.vocab.items()}
+    vocab = {t: i for i, t in enumerate(sorted(tokens.vocab))}
+    ids = [[vocab[old_to_token[i]] for i in doc] for doc in tokens.ids]
+    return bm25s.tokenization.Tokenized(ids=ids, vocab=vocab)
 
 
 class LexicalSearch:

@@ -736,7 +736,10 @@ def build_chat(
         for number, b in buttons:
             b.click(app.on_entry(number), [session], [chatbot, session], **private)
         if feedback is not None:
-            chatbot.like(app.on_vote, [session], None, **private)
+            # Off the queue: a vote is a few microseconds of work, and a queued vote that
+            # finished at once sometimes left the next typed question pending for ever in
+            # chromium (tests/test_browser_feedback.py votes and asks straight after).
+            chatbot.like(app.on_vote, [session], None, queue=False, **private)
         quiet: dict[str, Any] = {"show_progress": "hidden", **private}
         language.input(app.on_switch, [language, session], [session, *page], **quiet)
         demo.load(app.on_load, None, [session, language, *page], **quiet).then(

@@ -74,9 +74,8 @@ def _next(tokens: list[re.Match[str]], i: int) -> str:
 
 def subject_names(questions: Sequence[str]) -> list[str]:
     """The names at least ``MIN_QUESTIONS`` of the questions use, most used first."""
-    counts = Counter(
-        name for q in questions for name in dict.fromkeys(names_in(q))
-    )  # not a set: ties keep text order
+    # dict.fromkeys, not set: tied counts keep text order, so builds do not vary with the hash seed
+    counts = Counter(name for q in questions for name in dict.fromkeys(names_in(q)))
     return [n for n, c in counts.most_common() if c >= MIN_QUESTIONS]
 
 

@@ -57,11 +57,6 @@ class PhrasingClassifier:
     n_entries: int
     neutral: np.ndarray | None = None  # (k, dimension) orthonormal language directions, projected out
 
-    def _project(self, x: np.ndarray) -> np.ndarray:
-        if self.neutral is None or len(self.neutral) == 0:
-            return x
-        return x - (x @ self.neutral.T) @ self.neutral
-
     @property
     def has_outside(self) -> bool:
         return len(self.bias) > self.n_entries
@@ -108,8 +103,7 @@ class PhrasingClassifier:
         if len(np.unique(y)) < 2:  # e.g. a one-entry FAQ whose question a CV fold holds out
             return None
         neutral = None if neutral is None else np.asarray(neutral, dtype=np.float32)
-        if neutral is not None and len(neutral):
-            x = x - (x @ neutral.T) @ neutral
+        x = project_out(x, neutral)
         model = LogisticRegression(C=REGULARISATION_C, max_iter=MAX_ITERATIONS)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # a ConvergenceWarning at the cap is harmless here
@@ -129,7 +123,7 @@ class PhrasingClassifier:
 
     def probabilities(self, vector: np.ndarray) -> tuple[np.ndarray, float]:
         """(probability of each entry position, probability the question is outside the FAQ)."""
-        z = self.weights @ self._project(np.asarray(vector, dtype=np.float32)) + self.bias
+        z = self.weights @ project_out(np.asarray(vector, dtype=np.float32), self.neutral) + self.bias
         p = np.exp(z - z.max())
         p /= p.sum()
         outside = float(p[self.n_entries :].sum())
@@ -164,7 +158,11 @@ class PhrasingClassifier:
         )
 
 
-MIN_PER_SIDE = 1  # a class counts for a language pair when it has examples in both
+def project_out(x: np.ndarray, directions: np.ndarray | None) -> np.ndarray:
+    """``x`` (a vector or rows) without its components along orthonormal ``directions``."""
+    if directions is None or len(directions) == 0:
+        return x
+    return x - (x @ directions.T) @ directions
 
 
 def language_directions(vectors: np.ndarray, classes: np.ndarray, languages: Sequence[str]) -> np.ndarray:
@@ -191,7 +189,7 @@ def language_directions(vectors: np.ndarray, classes: np.ndarray, languages: Seq
         for c in np.unique(classes):
             a = (classes == c) & (langs == lang)
             b = (classes == c) & (langs == main)
-            if a.sum() >= MIN_PER_SIDE and b.sum() >= MIN_PER_SIDE:
+            if a.any() and b.any():
                 diffs.append(x[a].mean(axis=0) - x[b].mean(axis=0))
                 weights.append(min(a.sum(), b.sum()))
         if diffs:

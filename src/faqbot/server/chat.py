@@ -43,9 +43,9 @@ buttons (Gradio's ``feedback_options``); a vote names a message by its index,
 the handler finds the Answer in the session's turns and appends one line to the
 feedback log. A reply counts one vote (the first): the server remembers which
 replies of which browser session were voted on (``VoteMemory``, in memory only,
-bounded). It is not kept in the session's state, because an event that changes
-the state in place races with a question being answered from it. Without that
-option there are no vote buttons and no vote handler.
+bounded), so the vote event never writes the session's state. Votes run off the
+queue (see ``build_chat``). Without that option there are no vote buttons and no
+vote handler.
 
 **For screen readers** the script keeps a polite live region (``#faq-live``)
 that receives each new reply's source line and first sentence; Gradio's own
@@ -618,8 +618,7 @@ class ChatApp:
 
     def on_vote(self, session: Session | None, evt: gr.EventData, request: gr.Request) -> None:
         """A 👍 / 👎 (see ``vote``)."""
-        voter = getattr(request, "session_hash", None) if request is not None else None
-        self.vote(_session(session)["turns"], evt, voter)
+        self.vote(_session(session)["turns"], evt, getattr(request, "session_hash", None))
 
     def on_load(self, request: gr.Request) -> tuple[Any, ...]:
         """The load event: the language from the request, the chat from ``?entry=``."""

@@ -51,6 +51,7 @@ DEPLOY = ROOT / "deploy"
 HAPROXY_CFG = DEPLOY / "haproxy.cfg"
 HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"
 REPLICAS = ("r1", "r2", "r3")  # the server names in deploy/haproxy.cfg
+RATE = 2  # questions a minute per remote address, per replica (clients on loopback: no limit)
 VICTIM = "r2"  # the replica that is killed and restarted
 
 THREADS = 6  # client threads
@@ -95,7 +96,17 @@ class Replica:
             out.write(f"--- start {self.starts} ---\n")
             out.flush()
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "faqbot", "serve", "--port", str(self.port)],
+                # a small per-address budget, so the forwarded-address test sees it bite quickly
+                [
+                    sys.executable,
+                    "-m",
+                    "faqbot",
+                    "serve",
+                    "--port",
+                    str(self.port),
+                    "--rate-limit",
+                    str(RATE),
+                ],
                 cwd=ROOT,
                 env=env,
                 stdout=out,
@@ -340,6 +351,24 @@ def test_gradio_client_works_through_the_balancer(cluster):
                 "How long does New Mexico keep the data it shares with ICE?", api_name="/ask"
             )
             assert result["question_number"] == 9
+
+
+def test_the_balancer_forwards_the_client_address_and_drops_a_forged_one(cluster):
+    """Each replica limits questions per client address, which it reads from the
+    X-Forwarded-For HAProxy sends. A client's own X-Forwarded-For is dropped at the
+    front door, so nobody can pose as another address (or spread over fake ones)."""
+    forged = {"X-Forwarded-For": "203.0.113.50"}
+    question = {"question": "How long does New Mexico keep the data it shares with ICE?"}
+    direct = cluster.replicas["r1"].url + "/api/ask"  # control: the replica honours the header
+    codes = [
+        httpx.post(direct, json=question, headers=forged, timeout=60).status_code for _ in range(RATE + 1)
+    ]
+    assert codes == [200] * RATE + [429]
+    through = [
+        httpx.post(cluster.lb.url + "/api/ask", json=question, headers=forged, timeout=60).status_code
+        for _ in range(4 * RATE * len(REPLICAS))
+    ]
+    assert through == [200] * len(through)  # seen as this machine's address: never limited
 
 
 # --- the JSON API: a replica dies under load ---------------------------------------------

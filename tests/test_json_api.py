@@ -32,6 +32,19 @@ def ask(client, body, **kw):
     return client.post("/api/ask", json=body, **kw)
 
 
+def test_past_its_budget_an_address_gets_429_with_retry_after(bot):
+    from faqbot.server.ratelimit import AddressLimit
+
+    app = FastAPI()
+    app.include_router(api_router(bot, limit=AddressLimit(2)))
+    install_error_handlers(app)
+    with TestClient(app) as c:  # its address, "testclient", is not loopback: it is counted
+        codes = [ask(c, {"question": RETENTION}).status_code for _ in range(2)]
+        refused = ask(c, {"question": RETENTION})
+    assert codes == [200, 200] and refused.status_code == 429
+    assert refused.json()["error"] == "too_many_requests" and int(refused.headers["retry-after"]) >= 1
+
+
 def test_a_question_is_answered_with_its_source_number(client, bot):
     r = ask(client, {"question": RETENTION})
     assert r.status_code == 200 and r.headers["content-type"].startswith("application/json")

@@ -473,3 +473,39 @@ def test_vote_memory_says_first_once_and_stays_bounded(monkeypatch):
         assert memory.first(("s", n, "q"))
     assert len(memory._keys) == 3
     assert memory.first(("s", 1, "q"))  # the oldest was forgotten
+
+
+# --- the per-address rate limit (server/ratelimit.py) ----------------------------------
+
+
+def test_past_its_budget_a_typed_question_is_not_asked_and_the_reader_is_told(bot, monkeypatch):
+    from faqbot.server.chat import ChatApp
+    from faqbot.server.ratelimit import AddressLimit
+
+    chat = ChatApp(bot, limit=AddressLimit(1))
+    _, turns, _ = chat.respond(RETENTION, [], "en", "203.0.113.7")
+    assert turns[-1]["answer"]["question_number"] == 9
+    asked = []
+    monkeypatch.setattr(bot, "ask", lambda *a, **k: asked.append(a))
+    shown, turns, box = chat.respond(RETENTION, turns, "es", "203.0.113.7")
+    assert asked == [] and box == "" and turns[-1]["error"] == "too_many"
+    assert "Espere un minuto" in shown[-1]["content"]  # in the page's language
+    assert "many questions in a short time" in chat.messages(turns, "en")[-1]["content"]
+    monkeypatch.undo()
+    _, turns, _ = chat.respond(RETENTION, turns, "en", "198.51.100.2")  # another reader
+    assert turns[-1]["answer"]["question_number"] == 9
+
+
+def test_past_its_budget_a_vote_is_dropped(bot, tmp_path):
+    from faqbot.logs import FeedbackLog, read_jsonl
+    from faqbot.server.chat import ChatApp
+    from faqbot.server.ratelimit import AddressLimit
+
+    path = tmp_path / "feedback.jsonl"
+    chat = ChatApp(bot, feedback=FeedbackLog(path), limit=AddressLimit(1))
+    _, turns, _ = chat.respond(RETENTION, [])  # this machine: not limited
+    _, turns, _ = chat.respond(WEATHER, turns)
+    chat.vote(turns, _like(1, True), voter="s1", address="203.0.113.7")
+    chat.vote(turns, _like(3, False), voter="s1", address="203.0.113.7")  # over the budget
+    chat.vote(turns, _like(3, False), voter="s2", address="198.51.100.2")
+    assert [(r["entry"], r["vote"]) for r in read_jsonl(path)] == [(9, "up"), (None, "down")]

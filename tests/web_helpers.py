@@ -41,10 +41,12 @@ def _post_json(client: httpx.Client, url: str, payload: Any) -> httpx.Response:
     return client.post(url, content=json.dumps(payload), headers={"content-type": "application/json"})
 
 
-def api_ask(url: str, question: Any, timeout: float = 120) -> tuple[str, Any]:
+def api_ask(
+    url: str, question: Any, timeout: float = 120, headers: dict[str, str] | None = None
+) -> tuple[str, Any]:
     """Call the /ask endpoint: ("complete", answer dict) | ("error", message) | ("http", (status, body))."""
     base = api_base(url)
-    with httpx.Client(timeout=timeout) as c:
+    with httpx.Client(timeout=timeout, headers=headers) as c:
         r = _post_json(c, f"{base}/call/ask", {"data": [question]})
         if r.status_code != 200:
             return "http", (r.status_code, r.text)
@@ -80,10 +82,13 @@ def chat_dependency(url: str) -> tuple[int, int, int]:
     raise AssertionError("no chat submit handler ('respond') in the page config")
 
 
-def chat_submit(url: str, question: Any, timeout: float = 120) -> dict[str, Any]:
+def chat_submit(
+    url: str, question: Any, timeout: float = 120, headers: dict[str, str] | None = None
+) -> dict[str, Any]:
     """Type ``question`` into the chat box and press Enter, as the page does over the queue.
 
     Returns the final queue message (``process_completed`` with ``success`` and ``output``).
+    ``headers`` go with every request (``X-Forwarded-For`` makes a loopback test look remote).
     """
     fn_index, trigger, n_inputs = chat_dependency(url)
     base = api_base(url)
@@ -95,7 +100,7 @@ def chat_submit(url: str, question: Any, timeout: float = 120) -> dict[str, Any]
         "session_hash": session,
         "event_data": None,
     }
-    with httpx.Client(timeout=timeout) as c:
+    with httpx.Client(timeout=timeout, headers=headers) as c:
         r = _post_json(c, f"{base}/queue/join", body)
         if r.status_code != 200:
             return {"msg": "http", "status": r.status_code, "body": r.text}

@@ -23,19 +23,29 @@ import sys
 from pathlib import Path
 
 from .errors import CorpusError, FAQBotError, IndexFolderError, LogFileError, OutputFileError, QuestionError
+from .limits import QUESTIONS_PER_MINUTE
 
 EXIT_BAD_INPUT = 2
 
 
-def _at_least_one(text: str) -> int:
-    """argparse type: a whole number of 1 or more."""
+def _whole_number(text: str, least: int) -> int:
     try:
         n = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
+    if n < least:
+        raise argparse.ArgumentTypeError(f"must be {least} or more")
     return n
+
+
+def _at_least_one(text: str) -> int:
+    """argparse type: a whole number of 1 or more."""
+    return _whole_number(text, 1)
+
+
+def _not_negative(text: str) -> int:
+    """argparse type: a whole number of 0 or more."""
+    return _whole_number(text, 0)
 
 
 def _add_corpus_args(p: argparse.ArgumentParser) -> None:
@@ -90,6 +100,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=1,
         metavar="N",
         help="processes answering the JSON API on one port (the chat page needs N=1 per replica)",
+    )
+    p.add_argument(
+        "--rate-limit",
+        type=_not_negative,
+        default=QUESTIONS_PER_MINUTE,
+        metavar="N",
+        help=f"questions and votes one client address may send per minute (default {QUESTIONS_PER_MINUTE}; "
+        "0: no limit; clients on this machine are never limited)",
     )
     p.add_argument(
         "--allow-host",

@@ -579,6 +579,7 @@ class Interface:
     chat_label: str
     unknown_entry: str  # a permalink naming no entry of this FAQ
     question_error: str  # a message with no words in it
+    too_many: str  # this address sent more questions a minute than the server allows
 
 
 def interface(language: str, count: int, title: str) -> Interface:
@@ -596,6 +597,9 @@ def interface(language: str, count: int, title: str) -> Interface:
         chat_label=t.gettext("Ask about: {title}").format(title=title),
         unknown_entry=t.gettext("That question number is not in this FAQ. Choose a question from the list."),
         question_error=t.gettext("Please type a question in words."),
+        too_many=t.gettext(
+            "You have sent many questions in a short time. Please wait a minute, then ask again."
+        ),
     )
 
 

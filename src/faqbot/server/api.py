@@ -11,8 +11,10 @@
 
 Errors are JSON ``{"error": code, "message": text}`` with a 4xx status: 400 for a
 missing, empty or non-text question or a malformed history, 413 for a body over
-the size limit (``guard.py``), 415 for a body that is not JSON, 503 when more
-questions wait than the server will queue. Never a traceback.
+the size limit (``guard.py``), 415 for a body that is not JSON, 429 (with
+``Retry-After``) when one client address sends more questions a minute than the
+server allows (``ratelimit.py``), 503 when more questions wait than the server
+will queue. Never a traceback.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from pydantic import BaseModel, Field
 from ..bot import FAQBot
 from ..errors import QuestionError
 from ..logs import UnansweredLog
+from .ratelimit import AddressLimit
 
 # One answer takes a few milliseconds of CPU on one thread: two at a time suit a
 # 2-core machine; up to QUEUE_LIMIT more wait, and beyond that the server says busy.
@@ -157,9 +160,18 @@ def _question_problem(body: Any) -> str | None:
     return None
 
 
-def api_router(bot: FAQBot, unanswered: UnansweredLog | None = None) -> APIRouter:
-    """The JSON routes for ``bot`` (``unanswered``: the opt-in log of declined questions)."""
+def client_address(request: Request) -> str | None:
+    """The client's address as the server sees it (a trusted proxy's ``X-Forwarded-For`` applied)."""
+    return request.client.host if request.client else None
+
+
+def api_router(
+    bot: FAQBot, unanswered: UnansweredLog | None = None, limit: AddressLimit | None = None
+) -> APIRouter:
+    """The JSON routes for ``bot`` (``unanswered``: the opt-in log of declined questions;
+    ``limit``: the questions one client address may send, none when None)."""
     router = APIRouter()
+    limit = limit or AddressLimit(0)
     gate = _Gate()
     entries = [EntryModel(number=e.number, question=e.question) for e in bot.entries]
 
@@ -170,6 +182,7 @@ def api_router(bot: FAQBot, unanswered: UnansweredLog | None = None) -> APIRoute
             400: {"model": ErrorModel},
             413: {"model": ErrorModel},
             415: {"model": ErrorModel},
+            429: {"model": ErrorModel},
             503: {"model": ErrorModel},
         },
         summary="Answer one question from the FAQ",
@@ -181,6 +194,15 @@ def api_router(bot: FAQBot, unanswered: UnansweredLog | None = None) -> APIRoute
         },
     )
     async def ask(request: Request) -> Any:
+        verdict = limit.hit(client_address(request))
+        if not verdict.allowed:
+            response = error(
+                429,
+                "too_many_requests",
+                f"Too many questions from your address. Please wait {verdict.retry_after} s and ask again.",
+            )
+            response.headers["Retry-After"] = str(verdict.retry_after)
+            return response
         if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
             return error(
                 415, "unsupported_media_type", "Send the question as JSON (Content-Type: application/json)."

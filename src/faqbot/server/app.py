@@ -18,9 +18,11 @@ from fastapi.responses import HTMLResponse
 
 from .. import render
 from ..bot import FAQBot
+from ..limits import QUESTIONS_PER_MINUTE
 from ..logs import FeedbackLog, UnansweredLog
 from .api import api_router, install_error_handlers
 from .guard import RequestGuard, allowed_hosts
+from .ratelimit import AddressLimit
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7860
@@ -42,11 +44,15 @@ def create_app(
     log_unanswered: str | Path | None = None,
     log_feedback: str | Path | None = None,
     chat: bool = True,
+    rate_limit: int = QUESTIONS_PER_MINUTE,
 ) -> FastAPI:
     """The whole server for ``bot``: JSON API, chat (optional), request guard.
 
     ``log_feedback`` (opt-in) keeps the chat's thumbs up / down votes; only the chat has them.
+    ``rate_limit``: questions and votes per minute per client address (``ratelimit.py``; 0: none),
+    one budget shared by the API and the chat.
     """
+    limit = AddressLimit(rate_limit)
     unanswered = UnansweredLog(log_unanswered) if log_unanswered else None
     feedback = (
         FeedbackLog(log_feedback, with_questions=unanswered is not None) if log_feedback and chat else None
@@ -59,14 +65,14 @@ def create_app(
         redoc_url=None,
     )
     install_error_handlers(app)
-    app.include_router(api_router(bot, unanswered))
+    app.include_router(api_router(bot, unanswered, limit))
     if chat:
         _private_gradio_dir()
         import gradio as gr
 
         from .chat import CSS, HEAD, JS, SESSION_CAPACITY, build_chat, theme
 
-        blocks = build_chat(bot, unanswered, feedback)
+        blocks = build_chat(bot, unanswered, feedback, limit)
         blocks.state_session_capacity = SESSION_CAPACITY
         app = gr.mount_gradio_app(
             app,

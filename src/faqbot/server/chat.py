@@ -68,6 +68,7 @@ from ..errors import QuestionError
 from ..limits import MAX_HISTORY_TURNS, MAX_QUESTION_CHARS, SCAN_CHARS
 from ..logs import FeedbackLog, UnansweredLog
 from ..models import Answer
+from .ratelimit import AddressLimit
 
 # Gradio keeps ~55 KB of state per session (every API call is a new session) for the
 # newest SESSION_CAPACITY sessions: 500 bounds that at ~30 MB.
@@ -309,7 +310,9 @@ READY_JS = "() => { document.documentElement.dataset.faqReady = '1'; }"  # the l
 Turns = list[dict[str, Any]]
 # A conversation: one dict per turn, {"n": sequence number, "asked": str} and either
 # "answer": Answer.to_dict() (with "picked": True when the reader chose an entry rather than
-# typing) or "error": True (a message with no words in it).
+# typing) or "error": True (a message with no words in it) or "error": "too_many" (the
+# reader's address sent more questions a minute than the server allows: not asked).
+TOO_MANY = "too_many"
 Session = dict[str, Any]
 # A session's state (one gr.State): {"turns": Turns, "language": the page's language,
 # "bad_link": whether the page was opened from a link naming no entry}. One state holds it
@@ -384,7 +387,8 @@ def messages(turns: Turns, language: str = "en", faq_language: str = "en") -> li
         out.append({"role": "user", "content": render.user_html(turn["asked"], turn.get("n"))})
         if "answer" not in turn:
             words = render.interface(language, 0, "")
-            out.append({"role": "assistant", "content": f"<p>{render.html_text(words.question_error)}</p>"})
+            said = words.too_many if turn.get("error") == TOO_MANY else words.question_error
+            out.append({"role": "assistant", "content": f"<p>{render.html_text(said)}</p>"})
             continue
         answer = Answer.from_dict(turn["answer"])
         out.append(
@@ -413,6 +417,12 @@ def _event_field(evt: object, name: str, default: object = None) -> object:
     return data.get(name, default) if isinstance(data, dict) else default
 
 
+def _address(request: gr.Request | None) -> str | None:
+    """The client address of a Gradio event (a trusted proxy's ``X-Forwarded-For`` applied)."""
+    client = getattr(request, "client", None)
+    return getattr(client, "host", None)
+
+
 def _ready() -> None:
     """The backend half of the "page ready" step (its script marks the page; nothing to do here)."""
 
@@ -430,11 +440,16 @@ class ChatApp:
     """
 
     def __init__(
-        self, bot: FAQBot, unanswered: UnansweredLog | None = None, feedback: FeedbackLog | None = None
+        self,
+        bot: FAQBot,
+        unanswered: UnansweredLog | None = None,
+        feedback: FeedbackLog | None = None,
+        limit: AddressLimit | None = None,
     ):
         self.bot = bot
         self.unanswered = unanswered
         self.feedback = feedback
+        self.limit = limit or AddressLimit(0)
         self.faq_language = bot.corpus.language
         self.voted = VoteMemory()
 
@@ -450,13 +465,22 @@ class ChatApp:
         return turn
 
     def respond(
-        self, question: str | None, turns: Turns | None, language: str | None = "en"
+        self,
+        question: str | None,
+        turns: Turns | None,
+        language: str | None = "en",
+        address: str | None = None,
     ) -> tuple[list[dict[str, Any]], Turns, str]:
-        """One typed question: returns the chat messages, the new turns and the cleared textbox."""
+        """One typed question from client ``address``: returns the chat messages, the new turns
+        and the cleared textbox. Past the address's budget the question is not asked."""
         turns = list(turns or [])
         if not isinstance(question, str) or not question.strip():
             return self.messages(turns, language or "en"), turns, ""  # nothing typed: nothing to do
         question = valid_text(question)
+        if not self.limit.hit(address).allowed:
+            turns.append({"n": _next(turns), "asked": shown_question(question), "error": TOO_MANY})
+            turns = turns[-MAX_HISTORY_TURNS:]
+            return self.messages(turns, language or "en"), turns, ""
         try:
             answer = self.bot.ask(question, history=history(turns))
         except QuestionError:
@@ -503,15 +527,20 @@ class ChatApp:
             return shown, turns, language, False
         return [], [], language, True
 
-    def vote(self, turns: Turns | None, evt: gr.EventData, voter: str | None = None) -> None:
+    def vote(
+        self, turns: Turns | None, evt: gr.EventData, voter: str | None = None, address: str | None = None
+    ) -> None:
         """A 👍 / 👎 on a reply: the Answer is found in the session's turns by the message's index.
 
         Only the index and the vote are read from the event (raw, as in ``pick``), never
         the message it carries. One vote per reply and ``voter`` (the browser session):
-        the first is kept, so clicking again cannot stack votes.
+        the first is kept, so clicking again cannot stack votes. A vote past the client
+        ``address``'s budget is dropped.
         """
         liked = _event_field(evt, "liked", True)
         if self.feedback is None or liked not in (True, False):
+            return
+        if not self.limit.hit(address).allowed:
             return
         index = _event_field(evt, "index")
         index = index[0] if isinstance(index, (list, tuple)) and index else index
@@ -525,7 +554,7 @@ class ChatApp:
         if self.voted.first((voter, turn.get("n"), turn.get("asked"))):
             self.feedback.record(Answer.from_dict(turn["answer"]), "up" if liked else "down")
 
-    def api_ask(self, question: str) -> dict:
+    def api_ask(self, question: str, request: gr.Request | None = None) -> dict:
         """Answer one question from the FAQ; returns the full answer as JSON.
 
         The result has ``answer``, ``question_number`` (the source question, or
@@ -533,6 +562,13 @@ class ChatApp:
         (0..1), ``confidence`` (high / medium / low), ``kind``, ``declined``,
         ``alternatives``, ``passages`` and more (``Answer.to_dict()``).
         """
+        verdict = self.limit.hit(_address(request))
+        if not verdict.allowed:
+            raise gr.Error(
+                f"Too many questions from your address. Please wait {verdict.retry_after} s and ask again.",
+                title="Too many questions",
+                print_exception=False,
+            )
         try:
             text = valid_text(question) if isinstance(question, str) else question
             answer = self.bot.ask(text)
@@ -589,11 +625,11 @@ class ChatApp:
     # --- Gradio's events: each takes the session's state, never the displayed messages ---------
 
     def on_submit(
-        self, question: str | None, session: Session | None
+        self, question: str | None, session: Session | None, request: gr.Request | None = None
     ) -> tuple[list[dict[str, Any]], Session, str]:
         """A typed question (the box's Enter, or Ask)."""
         state = _session(session)
-        shown, turns, box = self.respond(question, state["turns"], state["language"])
+        shown, turns, box = self.respond(question, state["turns"], state["language"], _address(request))
         return shown, {**state, "turns": turns}, box
 
     def on_pick(self, session: Session | None, evt: gr.EventData) -> tuple[list[dict[str, Any]], Session]:
@@ -618,7 +654,7 @@ class ChatApp:
 
     def on_vote(self, session: Session | None, evt: gr.EventData, request: gr.Request) -> None:
         """A 👍 / 👎 (see ``vote``)."""
-        self.vote(_session(session)["turns"], evt, getattr(request, "session_hash", None))
+        self.vote(_session(session)["turns"], evt, getattr(request, "session_hash", None), _address(request))
 
     def on_load(self, request: gr.Request) -> tuple[Any, ...]:
         """The load event: the language from the request, the chat from ``?entry=``."""
@@ -649,10 +685,14 @@ def theme() -> gr.themes.Base:
 
 
 def build_chat(
-    bot: FAQBot, unanswered: UnansweredLog | None = None, feedback: FeedbackLog | None = None
+    bot: FAQBot,
+    unanswered: UnansweredLog | None = None,
+    feedback: FeedbackLog | None = None,
+    limit: AddressLimit | None = None,
 ) -> gr.Blocks:
-    """The Gradio page for ``bot``; ``unanswered`` and ``feedback`` are the operator's opt-in logs."""
-    app = ChatApp(bot, unanswered, feedback)
+    """The Gradio page for ``bot``; ``unanswered`` and ``feedback`` are the operator's opt-in logs,
+    ``limit`` the questions and votes one client address may send (``ratelimit.py``)."""
+    app = ChatApp(bot, unanswered, feedback, limit)
     title = bot.title
     entries = bot.entries
     description = bot.corpus.description

@@ -18,6 +18,7 @@ import socket
 from dataclasses import asdict, dataclass, field
 
 from ..errors import FAQBotError
+from ..limits import QUESTIONS_PER_MINUTE
 from .app import DEFAULT_HOST, DEFAULT_PORT, create_app
 
 WORKER_SETTINGS = "FAQBOT_SERVE_SETTINGS"  # how the parent passes settings to worker processes
@@ -36,6 +37,7 @@ class ServeSettings:
     model: str | None = None
     extra_hosts: list[str] = field(default_factory=list)
     workers: int = 1
+    rate_limit: int = QUESTIONS_PER_MINUTE
 
 
 def load_bot(settings: ServeSettings):
@@ -56,6 +58,7 @@ def app_for_worker():
         port=settings.port,
         extra_hosts=settings.extra_hosts,
         log_unanswered=settings.log_unanswered,
+        rate_limit=settings.rate_limit,
         chat=False,
     )
 
@@ -121,6 +124,7 @@ def serve(settings: ServeSettings) -> None:
         extra_hosts=settings.extra_hosts,
         log_unanswered=settings.log_unanswered,
         log_feedback=settings.log_feedback,
+        rate_limit=settings.rate_limit,
     )
     server = uvicorn.Server(uvicorn.Config(app, **_uvicorn_options(settings)))
     print(f"faqbot: the chat is at {url} ({reach}); press Ctrl+C to stop.", flush=True)
@@ -142,4 +146,5 @@ def main_settings(args) -> ServeSettings:
         model=args.model,
         extra_hosts=list(args.allow_host or []),
         workers=args.workers,
+        rate_limit=args.rate_limit,
     )

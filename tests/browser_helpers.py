@@ -37,6 +37,7 @@ class Visit:
         path: str = "",
         clipboard: bool = False,
         init_script: str | None = None,
+        headers: dict[str, str] | None = None,
     ):
         self.base = url.rstrip("/")
         self.external: list[str] = []
@@ -47,6 +48,7 @@ class Visit:
             is_mobile=phone,
             has_touch=phone,
             locale=locale,  # also the Accept-Language header
+            extra_http_headers=headers,  # e.g. X-Forwarded-For, to look like a remote reader
         )
         if clipboard:
             self.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=self.base)

@@ -115,3 +115,28 @@ def test_the_chat_says_to_wait_and_gradio_ask_refuses_past_the_budget(limited_se
     assert status == "error" and "Too many questions" in str(detail)
     status, detail = api_ask(limited_server, "how long is my data kept?", headers={"X-Forwarded-For": OTHER})
     assert status == "complete" and detail["question_number"] == 9
+
+
+@pytest.mark.server
+@pytest.mark.browser
+def test_in_a_browser_past_the_budget_the_reader_is_asked_to_wait_in_spanish(chromium, limited_server):
+    from browser_helpers import PHONE, Visit
+
+    visit = Visit(
+        chromium,
+        limited_server,
+        PHONE,
+        phone=True,
+        locale="es-MX",
+        headers={"X-Forwarded-For": "203.0.113.41"},
+    )
+    try:
+        for _ in range(2):
+            visit.ask("¿Cuánto tiempo guardan mis datos?")
+            assert "pregunta 9" in visit.last_reply().lower()
+        visit.ask("¿Y por cuánto tiempo?")
+        assert "Ha enviado muchas preguntas en poco tiempo. Espere un minuto" in visit.last_reply()
+        assert visit.page.locator("#faq-input textarea").is_editable()  # the box still works
+        assert visit.external == [] and visit.dialogs == []
+    finally:
+        visit.close()

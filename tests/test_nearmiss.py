@@ -12,7 +12,7 @@ import pytest
 
 from faqbot.engine_data import bare_subject, other_subjects, place_names
 from faqbot.nearmiss import MAX_NEAR_MISSES, PER_NAME, names_in, near_misses, subject_names
-from faqbot.retrieval.names import unknown_names
+from faqbot.retrieval.names import subject_part, unknown_names
 from faqbot.text import question_part, words
 
 BUS_QUESTIONS = [
@@ -133,6 +133,33 @@ def test_a_scene_setting_place_is_not_counted_once_the_question_part_is_taken():
     story = "I just moved here from Texas. When does the RVT bus run on Sundays?"
     assert unknown_names(story, KNOWN) == 1
     assert unknown_names(question_part(story), KNOWN) == 0
+    assert subject_part(story) == "When does the RVT bus run on Sundays?"
+
+
+@pytest.mark.parametrize(
+    "message, subject",
+    [
+        # a clause about the speaker says who asks: its names are not the subject
+        ("I'm from Guatemala, can the RVT bus take my bike?", "can the RVT bus take my bike?"),
+        ("Soy de Honduras, ¿el autobús de RVT lleva bicicletas?", "¿el autobús de RVT lleva bicicletas?"),
+        ("My sister Maria says the RVT bus is free, is that true?", "is that true?"),
+        ("we came from El Salvador; when does the bus run", "when does the bus run"),
+        ("does the bus run late (I work at Walmart) on Sundays?", "does the bus run late   on Sundays?"),
+        # a clause with no first-person word, or the clause that asks, stays
+        ("In Denver, does the bus take bikes?", "In Denver, does the bus take bikes?"),
+        ("what about Denver, do they take bikes", "what about Denver, do they take bikes"),
+        ("I work at Walmart, does Walmart sell bus passes?", "does Walmart sell bus passes?"),
+        ("does the Denver bus take my bike?", "does the Denver bus take my bike?"),
+    ],
+)
+def test_only_the_clauses_about_the_subject_count(message, subject):
+    assert subject_part(message) == subject
+
+
+def test_a_two_letter_acronym_counts_only_in_capitals():
+    assert unknown_names("does the VA share my records?", KNOWN) == 1
+    assert unknown_names("¿mi información se va a otra oficina?", KNOWN) == 0  # Spanish "va": goes
+    assert unknown_names("does the IRS see it? does the irs see it?", KNOWN) == 1  # longer ones: any case
 
 
 # --- with the real model: the whole chain ----------------------------------------------------
@@ -152,6 +179,29 @@ def test_a_story_set_in_another_place_is_still_answered(bot):
         "She now gets SNAP here. How long is her information kept?"
     )
     assert bot.ask(story).question_number == 9
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I'm from Guatemala, can ICE see my SNAP data?",
+        "Soy de Honduras, ¿el estado le pasa mis datos de Medicaid a ICE?",
+        "My sister Maria says the state gives ICE our SNAP data, is that true?",
+        "I have a work visa, does New Mexico share my Medicaid info with ICE?",
+        "¿mi información se va a ICE?",
+    ],
+)
+def test_names_that_say_who_asks_do_not_turn_a_question_away(bot, question):
+    """The bundled FAQ answers these (which entry is the quality sets' business): the
+    speaker's own country, relative, visa or a Spanish "va" is no other subject."""
+    assert bot.ask(question).kind == "faq"
+
+
+@pytest.mark.slow
+def test_the_same_names_as_the_subject_are_still_declined(bot):
+    assert bot.ask("In Arizona, does the state give Medicaid info to ICE?").kind == "declined"
+    assert bot.ask("does the VA share my records with ICE?").kind == "declined"
 
 
 @pytest.mark.slow

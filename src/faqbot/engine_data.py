@@ -8,6 +8,9 @@
 * ``places.json`` — place names (countries, states, provinces, large cities): a
   question naming a place its FAQ never mentions is probably about somewhere else.
 * ``function_words.json`` — words that name no topic, per language.
+* ``first_person.json`` — words by which a speaker refers to themselves, per
+  language: a clause that uses one says who asks ("I'm from Guatemala, ..."), so
+  its names are not what the question is about (``retrieval/names.py``).
 * ``entities.json`` — other subjects (public bodies, companies, programmes, laws):
   a question naming one its FAQ never mentions is probably about something else
   (``retrieval/names.py``), and a FAQ's own subject is swapped for them to make
@@ -35,6 +38,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ._files import write_atomic
+from .text import fold
 
 if TYPE_CHECKING:
     from .embedders import Embedder
@@ -83,6 +87,13 @@ def function_words() -> frozenset[str]:
     """Words that name no topic, in every language the data has."""
     data = _load("function_words.json")
     return frozenset(w for key, words in data.items() if not key.startswith("_") for w in words)
+
+
+@cache
+def first_person_words() -> frozenset[str]:
+    """Words by which a speaker refers to themselves, folded, in every language the data has."""
+    data = _load("first_person.json")
+    return frozenset(fold(w) for key, words in data.items() if not key.startswith("_") for w in words)
 
 
 @cache

@@ -13,6 +13,10 @@ retriever subtracts a penalty from every entry when a question names
 
 and the FAQ itself does not contain that word. Nothing here is about one FAQ: the
 place and subject lists are generic, and the FAQ's own words come from its index.
+
+Only the names in what the question asks about count (``subject_part``): people set
+the scene with names of their own ("I'm from Guatemala, can ICE see my SNAP data?",
+"my sister Maria says ..., is that true?"), and those say who asks, not what about.
 """
 
 from __future__ import annotations
@@ -21,10 +25,52 @@ import re
 from collections.abc import Container
 from functools import cache
 
-from ..engine_data import function_words, place_names, subject_keys
-from ..text import sentences, words
+from ..engine_data import (
+    bare_subject,
+    first_person_words,
+    function_words,
+    other_subjects,
+    place_names,
+    subject_keys,
+)
+from ..text import question_part, sentences, words
 
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)
+_CLAUSE_BREAK = re.compile(r"\s*[,;:]\s+|\s+[-–—]\s+")
+_ASIDE = re.compile(r"\(([^()]*)\)")
+
+
+def subject_part(message: str) -> str:
+    """The part of a message whose names say what it asks about.
+
+    ``text.question_part`` keeps the sentences that ask. Within them, a clause that
+    refers to the speaker (a first-person word: "I'm from Guatemala", "soy de
+    Honduras", "my sister Maria says ...") describes who asks and is dropped, unless
+    it is the clause that asks: the one ending with ``?``, else the last. So is an
+    aside in brackets that refers to the speaker ("residents like me (I'm from Peru)").
+    """
+    speaker = first_person_words()
+    asking = _ASIDE.sub(
+        lambda m: " " if speaker.intersection(words(m.group(1))) else m.group(0), question_part(message)
+    )
+    clauses = [c for c in _CLAUSE_BREAK.split(asking) if c.strip()]
+    if len(clauses) <= 1:
+        return asking
+    main = next(
+        (i for i in range(len(clauses) - 1, -1, -1) if clauses[i].rstrip().endswith("?")), len(clauses) - 1
+    )
+    return ", ".join(c for i, c in enumerate(clauses) if i == main or not speaker.intersection(words(c)))
+
+
+@cache
+def _case_sensitive_subjects() -> frozenset[str]:
+    """Two-letter acronyms ("the VA"): in lower case they are everyday words of other
+    languages (Spanish "va"), so they count only when written in capitals."""
+    return frozenset(
+        bare.lower()
+        for bare in (bare_subject(s) for s in other_subjects())
+        if len(bare) <= 2 and bare.isupper()
+    )
 
 
 @cache
@@ -41,9 +87,14 @@ def unknown_names(text: str, known: Container[str]) -> int:
     """How many places, subjects, acronyms and capitalised names ``text`` uses that ``known``
     (the FAQ's folded words) does not contain (each name counted once)."""
     lower = text.lower()
+    subjects = [
+        s
+        for s in _subject_pattern().findall(lower)
+        if s not in _case_sensitive_subjects() or re.search(rf"\b{re.escape(s.upper())}\b", text)
+    ]
     found = {
         name
-        for name in [*_place_pattern().findall(lower), *_subject_pattern().findall(lower)]
+        for name in [*_place_pattern().findall(lower), *subjects]
         if not all(word in known for word in words(name))
     }
     listed = {w for name in found for w in words(name)}

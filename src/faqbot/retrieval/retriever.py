@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..chunking import ChunkKind
-from ..text import question_part, words
+from ..text import words
 from .fusion import FusionConfig, fuse, rescale
-from .names import unknown_names
+from .names import subject_part, unknown_names
 
 if TYPE_CHECKING:
     from ..index import SearchIndex
@@ -116,7 +116,7 @@ class Retriever:
             coverage=self.coverage(query),
             classified=p_entry,
             outside=outside,
-            names=unknown_names(question_part(query), idx.words),
+            names=unknown_names(subject_part(query), idx.words),
         )
 
         order = np.argsort(-fused, kind="stable")

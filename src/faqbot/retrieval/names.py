@@ -15,7 +15,7 @@ and the FAQ itself does not contain that word. Nothing here is about one FAQ: th
 place and subject lists are generic, and the FAQ's own words come from its index.
 
 Only the names in what the question asks about count (``subject_part``): people set
-the scene with names of their own ("I'm from Guatemala, can ICE see my SNAP data?",
+the scene with names of their own ("I'm from Guatemala, does the bus take bikes?",
 "my sister Maria says ..., is that true?"), and those say who asks, not what about.
 """
 

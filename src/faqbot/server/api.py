@@ -31,7 +31,7 @@ from pydantic import BaseModel, Field
 from ..bot import FAQBot
 from ..errors import QuestionError
 from ..logs import UnansweredLog
-from .ratelimit import AddressLimit
+from .ratelimit import AddressLimit, client_address
 
 # One answer takes a few milliseconds of CPU on one thread: two at a time suit a
 # 2-core machine; up to QUEUE_LIMIT more wait, and beyond that the server says busy.
@@ -160,11 +160,6 @@ def _question_problem(body: Any) -> str | None:
     return None
 
 
-def client_address(request: Request) -> str | None:
-    """The client's address as the server sees it (a trusted proxy's ``X-Forwarded-For`` applied)."""
-    return request.client.host if request.client else None
-
-
 def api_router(
     bot: FAQBot, unanswered: UnansweredLog | None = None, limit: AddressLimit | None = None
 ) -> APIRouter:
@@ -196,11 +191,7 @@ def api_router(
     async def ask(request: Request) -> Any:
         verdict = limit.hit(client_address(request))
         if not verdict.allowed:
-            response = error(
-                429,
-                "too_many_requests",
-                f"Too many questions from your address. Please wait {verdict.retry_after} s and ask again.",
-            )
+            response = error(429, "too_many_requests", verdict.message)
             response.headers["Retry-After"] = str(verdict.retry_after)
             return response
         if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":

@@ -68,7 +68,7 @@ from ..errors import QuestionError
 from ..limits import MAX_HISTORY_TURNS, MAX_QUESTION_CHARS, SCAN_CHARS
 from ..logs import FeedbackLog, UnansweredLog
 from ..models import Answer
-from .ratelimit import AddressLimit
+from .ratelimit import AddressLimit, client_address
 
 # Gradio keeps ~55 KB of state per session (every API call is a new session) for the
 # newest SESSION_CAPACITY sessions: 500 bounds that at ~30 MB.
@@ -417,12 +417,6 @@ def _event_field(evt: object, name: str, default: object = None) -> object:
     return data.get(name, default) if isinstance(data, dict) else default
 
 
-def _address(request: gr.Request | None) -> str | None:
-    """The client address of a Gradio event (a trusted proxy's ``X-Forwarded-For`` applied)."""
-    client = getattr(request, "client", None)
-    return getattr(client, "host", None)
-
-
 def _ready() -> None:
     """The backend half of the "page ready" step (its script marks the page; nothing to do here)."""
 
@@ -562,13 +556,9 @@ class ChatApp:
         (0..1), ``confidence`` (high / medium / low), ``kind``, ``declined``,
         ``alternatives``, ``passages`` and more (``Answer.to_dict()``).
         """
-        verdict = self.limit.hit(_address(request))
+        verdict = self.limit.hit(client_address(request))
         if not verdict.allowed:
-            raise gr.Error(
-                f"Too many questions from your address. Please wait {verdict.retry_after} s and ask again.",
-                title="Too many questions",
-                print_exception=False,
-            )
+            raise gr.Error(verdict.message, title="Too many questions", print_exception=False)
         try:
             text = valid_text(question) if isinstance(question, str) else question
             answer = self.bot.ask(text)
@@ -629,7 +619,7 @@ class ChatApp:
     ) -> tuple[list[dict[str, Any]], Session, str]:
         """A typed question (the box's Enter, or Ask)."""
         state = _session(session)
-        shown, turns, box = self.respond(question, state["turns"], state["language"], _address(request))
+        shown, turns, box = self.respond(question, state["turns"], state["language"], client_address(request))
         return shown, {**state, "turns": turns}, box
 
     def on_pick(self, session: Session | None, evt: gr.EventData) -> tuple[list[dict[str, Any]], Session]:
@@ -654,7 +644,9 @@ class ChatApp:
 
     def on_vote(self, session: Session | None, evt: gr.EventData, request: gr.Request) -> None:
         """A 👍 / 👎 (see ``vote``)."""
-        self.vote(_session(session)["turns"], evt, getattr(request, "session_hash", None), _address(request))
+        self.vote(
+            _session(session)["turns"], evt, getattr(request, "session_hash", None), client_address(request)
+        )
 
     def on_load(self, request: gr.Request) -> tuple[Any, ...]:
         """The load event: the language from the request, the chat from ``?entry=``."""

@@ -40,8 +40,19 @@ class Verdict:
     allowed: bool
     retry_after: int = 0
 
+    @property
+    def message(self) -> str:
+        """What a refused client is told (the API's error and Gradio's ``/ask``)."""
+        return f"Too many questions from your address. Please wait {self.retry_after} s and ask again."
+
 
 ALLOWED = Verdict(True)
+
+
+def client_address(request: object) -> str | None:
+    """The client address of a Starlette or Gradio request (a trusted proxy's
+    ``X-Forwarded-For`` already applied by uvicorn); None when there is none."""
+    return getattr(getattr(request, "client", None), "host", None)
 
 
 def is_loopback(address: str | None) -> bool:

@@ -162,6 +162,15 @@ def test_a_two_letter_acronym_counts_only_in_capitals():
     assert unknown_names("does the IRS see it? does the irs see it?", KNOWN) == 1  # longer ones: any case
 
 
+def test_a_subject_named_in_another_language_is_the_same_subject():
+    """"el banco" is the bank: a name the FAQ never uses unless the FAQ mentions a bank."""
+    assert unknown_names("¿el banco le pasa mis datos a la policía?", KNOWN) == 2
+    assert unknown_names("¿las iglesias venden pases?", KNOWN) == 1  # a plural, accents or none
+    with_bank = KNOWN | {"bank"}
+    assert unknown_names("¿el banco vende tarjetas?", with_bank) == 0
+    assert unknown_names("does my bank sell cards?", with_bank) == 0
+
+
 # --- with the real model: the whole chain ----------------------------------------------------
 
 
@@ -202,6 +211,7 @@ def test_names_that_say_who_asks_do_not_turn_a_question_away(bot, question):
 def test_the_same_names_as_the_subject_are_still_declined(bot):
     assert bot.ask("In Arizona, does the state give Medicaid info to ICE?").kind == "declined"
     assert bot.ask("does the VA share my records with ICE?").kind == "declined"
+    assert bot.ask("¿el consulado mexicano le pasa mis datos a ICE?").kind == "declined"
 
 
 @pytest.mark.slow

@@ -14,7 +14,8 @@
 * ``entities.json`` — other subjects (public bodies, companies, programmes, laws):
   a question naming one its FAQ never mentions is probably about something else
   (``retrieval/names.py``), and a FAQ's own subject is swapped for them to make
-  near misses (``nearmiss.py``).
+  near misses (``nearmiss.py``). Their names in other languages ("el banco") are
+  twins of the English ones: a FAQ that mentions the bank mentions "el banco".
 
 Encoding the ~1,300 outside and small-talk examples takes a while on a small
 machine, and every index build needs them, so their vectors are cached per model
@@ -100,7 +101,7 @@ def first_person_words() -> frozenset[str]:
 def other_subjects() -> tuple[str, ...]:
     """Organisations, programmes and laws as they are named in a sentence ("the IRS", "Medicare")."""
     data = _load("entities.json")
-    return tuple(n for key, values in data.items() if not key.startswith("_") for n in values)
+    return (*data["organisations"], *data["programmes"])
 
 
 _DETERMINER = re.compile(r"^(the|an?|my kid's|my)\s+", re.IGNORECASE)
@@ -112,10 +113,22 @@ def bare_subject(subject: str) -> str:
 
 
 @cache
+def subject_twins() -> dict[str, frozenset[str]]:
+    """Each other subject's folded key -> the keys of the same subject in every language
+    (itself included): "banco" -> {"banco", "bank"}, "bank" -> {"bank", "banco"}."""
+    twins: dict[str, set[str]] = {fold(bare_subject(s)): set() for s in other_subjects()}
+    for names in _load("entities.json")["translations"].values():
+        for name, subject in names.items():
+            key, own = fold(name), fold(bare_subject(subject))
+            twins.setdefault(key, set()).add(own)
+            twins[own].add(key)
+    return {key: frozenset({key, *others}) for key, others in twins.items()}
+
+
+@cache
 def subject_keys() -> tuple[str, ...]:
-    """The other subjects as lower-case keys to find in a question, longest first."""
-    keys = {bare_subject(s).lower() for s in other_subjects()}
-    return tuple(sorted(keys, key=lambda k: (-len(k), k)))
+    """The other subjects as folded keys to find in a question, every language, longest first."""
+    return tuple(sorted(subject_twins(), key=lambda k: (-len(k), k)))
 
 
 # --- cached vectors -----------------------------------------------------------------

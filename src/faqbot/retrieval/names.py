@@ -9,7 +9,9 @@ retriever subtracts a penalty from every entry when a question names
 * an organisation the FAQ never uses, as people write them: an acronym (``IRS``,
   ``DACA``) or a capitalised word inside the sentence (``Amtrak``),
 * another subject in lower case (``engine_data.subject_keys``: public bodies,
-  companies, programmes, laws: "the post office", "my landlord", "the census"),
+  companies, programmes, laws: "the post office", "my landlord", "the census",
+  singular or plural, in English or Spanish: "el banco" is the FAQ's own when the
+  FAQ mentions the bank),
 
 and the FAQ itself does not contain that word. Nothing here is about one FAQ: the
 place and subject lists are generic, and the FAQ's own words come from its index.
@@ -32,8 +34,9 @@ from ..engine_data import (
     other_subjects,
     place_names,
     subject_keys,
+    subject_twins,
 )
-from ..text import question_part, sentences, words
+from ..text import fold, question_part, sentences, words
 
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)
 _CLAUSE_BREAK = re.compile(r"\s*[,;:]\s+|\s+[-–—]\s+")
@@ -67,7 +70,7 @@ def _case_sensitive_subjects() -> frozenset[str]:
     """Two-letter acronyms ("the VA"): in lower case they are everyday words of other
     languages (Spanish "va"), so they count only when written in capitals."""
     return frozenset(
-        bare.lower()
+        fold(bare)
         for bare in (bare_subject(s) for s in other_subjects())
         if len(bare) <= 2 and bare.isupper()
     )
@@ -80,7 +83,8 @@ def _place_pattern() -> re.Pattern[str]:
 
 @cache
 def _subject_pattern() -> re.Pattern[str]:
-    return re.compile(r"\b(" + "|".join(re.escape(n) for n in subject_keys()) + r")\b")
+    """Any subject key, on folded text, singular or plural ("iglesia", "las iglesias")."""
+    return re.compile(r"\b(" + "|".join(re.escape(n) for n in subject_keys()) + r")(?:e?s)?\b")
 
 
 def unknown_names(text: str, known: Container[str]) -> int:
@@ -89,14 +93,12 @@ def unknown_names(text: str, known: Container[str]) -> int:
     lower = text.lower()
     subjects = [
         s
-        for s in _subject_pattern().findall(lower)
+        for s in _subject_pattern().findall(fold(text))
         if s not in _case_sensitive_subjects() or re.search(rf"\b{re.escape(s.upper())}\b", text)
     ]
-    found = {
-        name
-        for name in [*_place_pattern().findall(lower), *subjects]
-        if not all(word in known for word in words(name))
-    }
+    twins = subject_twins()
+    found = {name for name in _place_pattern().findall(lower) if not _mentioned(name, known)}
+    found.update(s for s in subjects if not any(_mentioned(twin, known) for twin in twins[s]))
     listed = {w for name in found for w in words(name)}
     stop = function_words()
     for sentence in sentences(text):
@@ -109,3 +111,7 @@ def unknown_names(text: str, known: Container[str]) -> int:
             elif k > 0 and word[0].isupper() and word[1:].islower():  # a name inside the sentence
                 found.add(base)
     return len(found)
+
+
+def _mentioned(name: str, known: Container[str]) -> bool:
+    return all(word in known for word in words(name))

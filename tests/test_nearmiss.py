@@ -163,7 +163,7 @@ def test_a_two_letter_acronym_counts_only_in_capitals():
 
 
 def test_a_subject_named_in_another_language_is_the_same_subject():
-    """"el banco" is the bank: a name the FAQ never uses unless the FAQ mentions a bank."""
+    """A subject named in Spanish ("el banco") is the FAQ's own when the FAQ mentions the bank."""
     assert unknown_names("¿el banco le pasa mis datos a la policía?", KNOWN) == 2
     assert unknown_names("¿las iglesias venden pases?", KNOWN) == 1  # a plural, accents or none
     with_bank = KNOWN | {"bank"}

@@ -12,7 +12,7 @@ import json
 import pytest
 from conftest import DATA
 
-from faqbot import render
+from faqbot import engine_data, render
 
 CASES = [
     json.loads(line)
@@ -72,6 +72,17 @@ def test_smalltalk_inside_a_conversation_stays_smalltalk(bot):
     history = ["How long does New Mexico keep the data it shares with ICE?"]
     for q in ("thanks!", "ok", "bye", "gracias"):
         assert bot.ask(q, history=history).kind == "smalltalk"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["which offices?", "and for how many years?", "what about WIC?", "¿y eso por qué?", "why not?"],
+)
+def test_a_short_followup_is_a_question_not_small_talk(bot, question):
+    """A few words that ask about the last answer; none of these is in the engine's follow-up data."""
+    assert question not in engine_data.followup_questions()
+    history = ["How long does New Mexico keep the data it shares with ICE?"]
+    assert bot.ask(question, history=history).kind != "smalltalk"
 
 
 @pytest.mark.parametrize(

@@ -12,8 +12,9 @@ engine's generic data alone:
    outside set and the FAQ's own out-of-scope examples, and against near misses:
    its questions with their subject swapped for another (``nearmiss.py``)
    (``"query"`` role, the space users' questions live in);
-5. the small-talk classifier (``smalltalk.py``), the FAQ's questions being its
-   "not small talk" examples;
+5. the small-talk classifier (``smalltalk.py``), the FAQ's questions, the generic
+   outside set and short follow-up questions ("why?") being its "not small talk"
+   examples;
 6. the calibration (``retrieval/calibration.py``), cross-validated: probes (the
    FAQ's alternates, or its questions, and the outside examples) are split into
    ``FOLDS`` folds; each fold is scored by an index built without it, by the same
@@ -235,7 +236,7 @@ def _smalltalk(
         own = vectors[kinds != ChunkKind.ANSWER.code]
     if len(own) > MAX_SMALLTALK_NEGATIVES:
         own = own[np.random.default_rng(SEED).choice(len(own), MAX_SMALLTALK_NEGATIVES, replace=False)]
-    negatives = np.vstack([own, engine.outside])
+    negatives = np.vstack([own, engine.outside, engine.followups])
     intents = [intent for intent, _ in engine_data.smalltalk_examples()]
     return IntentClassifier.train(engine.smalltalk, intents, negatives)
 

@@ -4,7 +4,8 @@
   languages: every FAQ's "outside" class learns from them, and the calibration
   measures how high such questions score against each FAQ.
 * ``smalltalk.json`` — small-talk intents (greeting, thanks, "talk to a human", ...)
-  with example phrasings in six languages, matched with the FAQ's own model.
+  with example phrasings in six languages, matched with the FAQ's own model; and
+  short follow-up questions ("why?", "¿y mis hijos?") that are not small talk.
 * ``places.json`` — place names (countries, states, provinces, large cities): a
   question naming a place its FAQ never mentions is probably about somewhere else.
 * ``function_words.json`` — words that name no topic, per language.
@@ -17,7 +18,7 @@
   near misses (``nearmiss.py``). Their names in other languages ("el banco") are
   twins of the English ones: a FAQ that mentions the bank mentions "el banco".
 
-Encoding the ~1,300 outside and small-talk examples takes a while on a small
+Encoding the ~1,400 outside, small-talk and follow-up examples takes a while on a small
 machine, and every index build needs them, so their vectors are cached per model
 in ``data/vectors-<backend>.npz`` (checked against the model's and the data's
 digests; a stale cache is recomputed in memory). ``make engine-data`` refreshes
@@ -61,6 +62,12 @@ def outside_questions() -> tuple[str, ...]:
     """The generic outside set, every language, in file order."""
     by_language = _load("outside.json")["questions"]
     return tuple(q for questions in by_language.values() for q in questions)
+
+
+@cache
+def followup_questions() -> tuple[str, ...]:
+    """Short follow-up questions, every language: not small talk, though a few words long."""
+    return tuple(q for questions in _load("smalltalk.json")["questions"].values() for q in questions)
 
 
 @cache
@@ -136,10 +143,12 @@ def subject_keys() -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class EngineVectors:
-    """Query-role vectors of the outside set and of the small-talk examples, for one model."""
+    """Query-role vectors of the outside set, the small-talk examples and the follow-up
+    questions, for one model."""
 
     outside: np.ndarray
     smalltalk: np.ndarray
+    followups: np.ndarray
 
 
 def _digest(names: Iterable[str]) -> str:
@@ -168,7 +177,8 @@ def cache_path(backend: str) -> Path:
 def _compute(embedder: Embedder) -> EngineVectors:
     outside = embedder.encode(list(outside_questions()), role="query")
     smalltalk = embedder.encode([t for _, t in smalltalk_examples()], role="query")
-    return EngineVectors(outside, smalltalk)
+    followups = embedder.encode(list(followup_questions()), role="query")
+    return EngineVectors(outside, smalltalk, followups)
 
 
 _memory: dict[tuple[str, str], EngineVectors] = {}
@@ -185,7 +195,9 @@ def engine_vectors(embedder: Embedder) -> EngineVectors:
     try:
         with np.load(path, allow_pickle=False) as f:
             if str(f["model_sha256"]) == key[0] and str(f["data_sha256"]) == key[1]:
-                vectors = EngineVectors(f["outside"].astype(np.float32), f["smalltalk"].astype(np.float32))
+                vectors = EngineVectors(
+                    *(f[name].astype(np.float32) for name in ("outside", "smalltalk", "followups"))
+                )
     except (OSError, KeyError, ValueError):
         pass
     if vectors is None:
@@ -209,6 +221,7 @@ def refresh(embedder: Embedder) -> Path:
         data_sha256=np.array(data_digest()),
         outside=vectors.outside.astype(np.float32),
         smalltalk=vectors.smalltalk.astype(np.float32),
+        followups=vectors.followups.astype(np.float32),
     )
     write_atomic(path, buffer.getvalue())
     _memory[(embedder.info.sha256, data_digest())] = vectors

@@ -78,6 +78,13 @@ SETS = (
         "dev",
         "the library FAQ, blind: names as context vs as the subject",
     ),
+    EvalSet(
+        "library_dev2",
+        "library_dev2.jsonl",
+        "faqs/library.txt",
+        "dev",
+        "the library FAQ, blind: styles, other institutions, uncovered library services",
+    ),
     EvalSet("library", "library_cases.jsonl", "faqs/library.txt", "held out", "a library FAQ, no sidecars"),
     EvalSet("conversations", "conversations.jsonl", None, "dev", "NM conversations"),
     EvalSet("conversations_dev2", "conversations_dev2.jsonl", None, "dev", "NM conversations, 6 in Spanish"),

@@ -169,6 +169,11 @@ def test_a_subject_named_in_another_language_is_the_same_subject():
     with_bank = KNOWN | {"bank"}
     assert unknown_names("¿el banco vende tarjetas?", with_bank) == 0
     assert unknown_names("does my bank sell cards?", with_bank) == 0
+    # other names of one subject, any language: a FAQ that says "law enforcement" knows the police
+    with_law_enforcement = KNOWN | {"law", "enforcement"}
+    assert unknown_names("can the police see my card?", with_law_enforcement) == 0
+    assert unknown_names("¿la policía puede ver mi tarjeta?", with_law_enforcement) == 0
+    assert unknown_names("can the police see my card?", KNOWN) == 1
 
 
 # --- with the real model: the whole chain ----------------------------------------------------

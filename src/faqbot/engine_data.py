@@ -15,8 +15,9 @@
 * ``entities.json`` — other subjects (public bodies, companies, programmes, laws):
   a question naming one its FAQ never mentions is probably about something else
   (``retrieval/names.py``), and a FAQ's own subject is swapped for them to make
-  near misses (``nearmiss.py``). Their names in other languages ("el banco") are
-  twins of the English ones: a FAQ that mentions the bank mentions "el banco".
+  near misses (``nearmiss.py``). Their other names, in English ("law enforcement")
+  or other languages ("el banco"), are twins: a FAQ that mentions the bank
+  mentions "el banco".
 
 Encoding the ~1,400 outside, small-talk and follow-up examples takes a while on a small
 machine, and every index build needs them, so their vectors are cached per model
@@ -121,15 +122,14 @@ def bare_subject(subject: str) -> str:
 
 @cache
 def subject_twins() -> dict[str, frozenset[str]]:
-    """Each other subject's folded key -> the keys of the same subject in every language
-    (itself included): "banco" -> {"banco", "bank"}, "bank" -> {"bank", "banco"}."""
-    twins: dict[str, set[str]] = {fold(bare_subject(s)): set() for s in other_subjects()}
-    for names in _load("entities.json")["translations"].values():
+    """Each other subject's folded key -> the keys of the same subject by every name it has,
+    in every language (itself included): "banco" -> {"banco", "bank"}, "bank" -> {"bank",
+    "banco"}, "police" -> {"police", "law enforcement", "cops", "policia"}."""
+    groups: dict[str, set[str]] = {fold(bare_subject(s)): set() for s in other_subjects()}
+    for names in _load("entities.json")["other_names"].values():
         for name, subject in names.items():
-            key, own = fold(name), fold(bare_subject(subject))
-            twins.setdefault(key, set()).add(own)
-            twins[own].add(key)
-    return {key: frozenset({key, *others}) for key, others in twins.items()}
+            groups[fold(bare_subject(subject))].add(fold(name))
+    return {key: frozenset({own, *names}) for own, names in groups.items() for key in (own, *names)}
 
 
 @cache

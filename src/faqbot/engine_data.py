@@ -33,7 +33,7 @@ import json
 import logging
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -151,6 +151,9 @@ class EngineVectors:
     followups: np.ndarray
 
 
+_VECTOR_FIELDS = tuple(f.name for f in fields(EngineVectors))  # the cache file's arrays
+
+
 def _digest(names: Iterable[str]) -> str:
     h = hashlib.sha256()
     for name in names:
@@ -195,9 +198,7 @@ def engine_vectors(embedder: Embedder) -> EngineVectors:
     try:
         with np.load(path, allow_pickle=False) as f:
             if str(f["model_sha256"]) == key[0] and str(f["data_sha256"]) == key[1]:
-                vectors = EngineVectors(
-                    *(f[name].astype(np.float32) for name in ("outside", "smalltalk", "followups"))
-                )
+                vectors = EngineVectors(**{name: f[name].astype(np.float32) for name in _VECTOR_FIELDS})
     except (OSError, KeyError, ValueError):
         pass
     if vectors is None:
@@ -219,9 +220,7 @@ def refresh(embedder: Embedder) -> Path:
         buffer,
         model_sha256=np.array(embedder.info.sha256),
         data_sha256=np.array(data_digest()),
-        outside=vectors.outside.astype(np.float32),
-        smalltalk=vectors.smalltalk.astype(np.float32),
-        followups=vectors.followups.astype(np.float32),
+        **{name: getattr(vectors, name).astype(np.float32) for name in _VECTOR_FIELDS},
     )
     write_atomic(path, buffer.getvalue())
     _memory[(embedder.info.sha256, data_digest())] = vectors

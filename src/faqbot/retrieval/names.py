@@ -77,6 +77,11 @@ def _case_sensitive_subjects() -> frozenset[str]:
 
 
 @cache
+def _places() -> frozenset[str]:
+    return frozenset(place_names())
+
+
+@cache
 def _place_pattern() -> re.Pattern[str]:
     return re.compile(r"\b(" + "|".join(re.escape(n) for n in place_names()) + r")\b")
 
@@ -104,7 +109,7 @@ def unknown_names(text: str, known: Container[str]) -> int:
     for sentence in sentences(text):
         for k, word in enumerate(_WORD.findall(sentence)):
             base = word.strip(".'’-").lower()
-            if not base or base in known or base in stop or base in place_names() or base in listed:
+            if not base or base in known or base in stop or base in _places() or base in listed:
                 continue
             if len(word) >= 2 and word.isalpha() and word.isupper():  # an acronym: IRS, USCIS
                 found.add(base)

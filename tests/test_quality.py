@@ -16,7 +16,7 @@ import pytest
 from conftest import DATA, DEFAULT_CORPUS
 
 from faqbot.retrieval.calibration import Calibration, fit
-from faqbot.retrieval.names import unknown_names
+from faqbot.retrieval.names import unknown_names, vocabulary
 
 HELDOUT = DATA / "nm_heldout3.jsonl"  # the regression gate (development data now)
 DEV_HELDOUT = DATA / "nm_heldout.jsonl"  # earlier held-out sets, now development data
@@ -98,7 +98,7 @@ def test_alternates_are_loaded(corpus):
 
 
 def test_names_the_faq_never_mentions_are_counted():
-    known = {"new", "mexico", "ice", "hsd", "data"}
+    known = vocabulary(["New Mexico, ICE, HSD, data"])
     assert unknown_names("does Texas share data with ICE?", known) == 1
     assert unknown_names("does new mexico share data with ICE?", known) == 0
     assert unknown_names("does the IRS get my data", known) == 1  # an acronym the FAQ never uses
@@ -112,7 +112,7 @@ def test_names_the_faq_never_mentions_are_counted():
 def test_names_in_a_story_count_in_its_question_part_only():
     from faqbot.text import question_part
 
-    known = {"new", "mexico", "ice", "data", "share"}
+    known = vocabulary(["New Mexico, ICE, data, share"])
     story = "My son studies in Albuquerque at UNM. He is worried. Does the state share data with ICE?"
     assert question_part(story) == "Does the state share data with ICE?"
     assert unknown_names(question_part(story), known) == 0

@@ -60,9 +60,9 @@ from .retrieval.classifier import PhrasingClassifier, language_directions
 from .retrieval.dense import DenseSearch
 from .retrieval.fusion import Background
 from .retrieval.lexical import LexicalSearch
+from .retrieval.names import vocabulary
 from .retrieval.retriever import Retriever
 from .smalltalk import IntentClassifier
-from .text import words
 
 log = logging.getLogger("faqbot.index")
 
@@ -182,7 +182,7 @@ def build_index(
     background = _background(outside, vectors, kinds)
     dense = DenseSearch.build(vectors, index_type)
     lexical = LexicalSearch.build([entry_document(e) for e in corpus.entries])
-    corpus_words = frozenset(w for e in corpus.entries for w in words(entry_document(e)))
+    corpus_words = vocabulary([entry_document(e) for e in corpus.entries])
     classifier = _classifier(phrasings, len(corpus)) if phrasings is not None else None
     index = assemble(
         chunks,
@@ -285,7 +285,7 @@ def _cross_validated(
             DenseSearch.build(vectors[keep_chunk], "flat"),
             LexicalSearch.build(documents),
             {},
-            words=frozenset(w for d in documents for w in words(d)),
+            words=vocabulary(documents),
             scoring=background,
             classifier=_classifier(p, len(corpus), keep_example, keep_outside),
         )

@@ -5,7 +5,8 @@ An index folder holds:
 * ``vectors.faiss``   the FAISS index over every passage vector,
 * ``passages.json``   the passage table: text, kind and source question number,
 * ``bm25/``           the BM25 index over whole entries (bm25s, numpy + JSON, no pickle),
-* ``words.json``      every word the FAQ uses (coverage, and names it never mentions),
+* ``words.json``      every word the FAQ uses, and the names of several words it uses
+                      whole (coverage, and names it never mentions),
 * ``classifier.npz``  the phrasing classifier (``retrieval/classifier.py``; absent for
   FAQs too large to have one),
 * ``smalltalk.npz``   the small-talk intent classifier (``smalltalk.py``),
@@ -56,7 +57,7 @@ from .text import words
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 6  # 6: the classifier projects out language directions; 5: near misses, calibration per FAQ
+FORMAT_VERSION = 7  # 7: words.json holds the names of several words the FAQ uses; 6: the classifier projects out language directions; 5: near misses, calibration per FAQ
 MANIFEST = "manifest.json"
 VECTORS = "vectors.faiss"
 PASSAGES = "passages.json"

@@ -13,7 +13,8 @@ retriever subtracts a penalty from every entry when a question names
   singular or plural, in English or Spanish: "el banco" is the FAQ's own when the
   FAQ mentions the bank),
 
-and the FAQ itself does not contain that word. Nothing here is about one FAQ: the
+and the FAQ itself does not use that name (a name of several words only counts as
+used when the FAQ has it whole: ``vocabulary``). Nothing here is about one FAQ: the
 place and subject lists are generic, and the FAQ's own words come from its index.
 
 Only the names in what the question asks about count (``subject_part``): people set
@@ -24,7 +25,7 @@ the scene with names of their own ("I'm from Guatemala, does the bus take bikes?
 from __future__ import annotations
 
 import re
-from collections.abc import Container
+from collections.abc import Container, Iterable
 from functools import cache
 
 from ..engine_data import (
@@ -94,7 +95,7 @@ def _subject_pattern() -> re.Pattern[str]:
 
 def unknown_names(text: str, known: Container[str]) -> int:
     """How many places, subjects, acronyms and capitalised names ``text`` uses that ``known``
-    (the FAQ's folded words) does not contain (each name counted once)."""
+    (the FAQ's ``vocabulary``) does not contain (each name counted once)."""
     lower = text.lower()
     subjects = [
         s
@@ -119,4 +120,24 @@ def unknown_names(text: str, known: Container[str]) -> int:
 
 
 def _mentioned(name: str, known: Container[str]) -> bool:
-    return all(word in known for word in words(name))
+    """A one-word name is mentioned when the FAQ uses the word; a longer one only when the
+    FAQ uses the whole name (``vocabulary``): "community center" is not mentioned by a
+    FAQ that says "community service" and "the Adult Learning Center"."""
+    return " ".join(words(name)) in known
+
+
+@cache
+def _phrase_pattern() -> re.Pattern[str]:
+    """Any place or subject key of several words, as a word sequence, singular or plural."""
+    names = {" ".join(words(n)) for n in (*place_names(), *subject_keys())}
+    longer = sorted((n for n in names if " " in n), key=len, reverse=True)
+    return re.compile(r"\b(" + "|".join(re.escape(n) for n in longer) + r")(?:e?s)?\b")
+
+
+def vocabulary(documents: Iterable[str]) -> frozenset[str]:
+    """What ``unknown_names`` compares a question with: the documents' words (folded) and
+    the places and subjects of several words they use whole ("community center")."""
+    documents = list(documents)
+    found = frozenset(w for d in documents for w in words(d))
+    text = "\n".join(" ".join(words(d)) for d in documents)  # no phrase across two documents
+    return found | frozenset(_phrase_pattern().findall(text))

@@ -123,6 +123,9 @@ KNOWN = vocabulary([BUS_TEXT])
         ("Does the IRS see my Valley Card?", 1),  # an acronym
         ("does the post office sell valley cards?", 1),  # a listed subject, lower case
         ("Do buses run in Texas and in Ohio?", 2),  # places the FAQ never names
+        ("can i bring my stroller on the dc metro?", 1),  # a place, lower case
+        ("the airline lost my suitcase, who do i call", 1),  # an everyday business
+        ("la aerolínea perdió mi maleta, ¿a quién llamo?", 1),  # the same, in Spanish
     ],
 )
 def test_unknown_names_counts_names_the_faq_never_mentions(question, unknown):

@@ -126,6 +126,8 @@ KNOWN = vocabulary([BUS_TEXT])
         ("can i bring my stroller on the dc metro?", 1),  # a place, lower case
         ("the airline lost my suitcase, who do i call", 1),  # an everyday business
         ("la aerolínea perdió mi maleta, ¿a quién llamo?", 1),  # the same, in Spanish
+        ("how do i renew my car registration", 1),  # an everyday document
+        ("¿cómo pago una multa de estacionamiento?", 1),
     ],
 )
 def test_unknown_names_counts_names_the_faq_never_mentions(question, unknown):

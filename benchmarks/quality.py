@@ -96,6 +96,13 @@ SETS = (
         "NM conversations, 6 in Spanish",
     ),
     EvalSet("smalltalk_blind", "smalltalk_blind.jsonl", None, "held out", "small talk and chatty questions"),
+    EvalSet(
+        "smalltalk_dev2",
+        "smalltalk_dev2.jsonl",
+        None,
+        "dev",
+        "blind, small talk in 4 languages and chatty questions",
+    ),
 )
 
 # Targets of the quality issue (hidden sets); ours are measured on our own blind sets.
@@ -157,13 +164,15 @@ def run_set(s: EvalSet, src: Path) -> dict:
 
 
 def by_style(s: EvalSet, rows: list[dict]) -> dict:
-    """Answered-as-labelled share per the cases' style (single questions only)."""
+    """Answered-as-labelled share per the cases' style (single questions only); small talk
+    without a style is the style "small talk" (answered as small talk)."""
     labels = {}
     for line in (DATA / s.cases).read_text(encoding="utf-8").splitlines():
         if line.strip():
             case = json.loads(line)
-            if "query" in case and case.get("style"):
-                labels[case["query"]] = case["style"]
+            style = case.get("style") or ("small talk" if case.get("kind") == "smalltalk" else None)
+            if "query" in case and style:
+                labels[case["query"]] = style
     groups: dict[str, list[bool]] = {}
     for row in rows:
         if row["conversation"] is None and row["query"] in labels:

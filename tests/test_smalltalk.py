@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 from conftest import DATA
 
 from faqbot import engine_data, render
+from faqbot.smalltalk import NOT_SMALLTALK, Intent, IntentClassifier
 
 CASES = [
     json.loads(line)
@@ -100,6 +102,11 @@ def test_a_short_followup_is_a_question_not_small_talk(bot, question):
         ("what can you do", "capabilities"),
         ("help", "help"),
         ("¿Qué puedes hacer?", "capabilities"),
+        # from the blind dev set smalltalk_dev2.jsonl: an intent split with another one,
+        # and a message that names a topic but is all but certainly small talk
+        ("sale pues", "ack"),
+        ("con quien hablo?", "identity"),
+        ("que cosas te puedo preguntar", "capabilities"),
     ],
 )
 def test_smalltalk_intents_are_recognised_with_the_model(bot, text, kind):
@@ -110,3 +117,35 @@ def test_smalltalk_intents_are_recognised_with_the_model(bot, text, kind):
 def test_talk_to_a_human_offers_the_faqs_contact(bot):
     a = bot.ask("can I talk to a real person?")
     assert a.intent == "human" and a.contact == bot.corpus.contact
+
+
+def _classifier(labels: tuple[str, ...]) -> IntentClassifier:
+    """A classifier whose probabilities are the softmax of the vector itself."""
+    n = len(labels)
+    return IntentClassifier(np.eye(n, dtype=np.float32), np.zeros(n, dtype=np.float32), labels)
+
+
+@pytest.mark.parametrize(
+    "ack, goodbye, question, read",
+    [
+        (0.55, 0.10, 0.35, Intent("ack", 0.55)),  # one intent likely enough
+        (0.45, 0.40, 0.15, Intent("ack", 0.45)),  # small talk for sure, the intent split
+        (0.45, 0.20, 0.35, None),  # the intent split, and it may be a question
+        (0.35, 0.50, 0.15, Intent("goodbye", 0.50)),
+        (0.30, 0.30, 0.40, None),
+    ],
+)
+def test_an_intent_counts_when_likely_or_when_small_talk_is_certain(ack, goodbye, question, read):
+    classifier = _classifier(("ack", "goodbye", NOT_SMALLTALK))
+    got = classifier.intent(np.log(np.array([ack, goodbye, question], dtype=np.float32)), "sale pues")
+    if read is None:
+        assert got is None
+    else:
+        assert (
+            got is not None and got.name == read.name and got.probability == pytest.approx(read.probability)
+        )
+
+
+def test_a_long_message_is_never_small_talk():
+    classifier = _classifier(("ack", NOT_SMALLTALK))
+    assert classifier.intent(np.log(np.array([0.99, 0.01], dtype=np.float32)), "ok " * 20) is None

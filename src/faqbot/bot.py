@@ -144,13 +144,13 @@ class FAQBot:
         turns = conversation.normalise_history(history)
         vector = self._embed(q.text)  # encoded once: small talk and retrieval share it
         intent = self.index.smalltalk.intent(vector, q.text) if self.index.smalltalk is not None else None
-        if intent is not None and self._answerable(q.text, vector):
+        if intent is not None and self._answerable(q.text, vector, intent.probability):
             intent = None  # "who oversees this?" sounds like chat, but the FAQ answers it
         if intent is not None:
             offered = conversation.last_offer(turns) if smalltalk.is_yes(q.text) else None
             if offered is not None and offered in self.corpus.by_number:
                 return self._accept_offer(q, offered, lang)
-            return self._smalltalk(q, intent, lang)
+            return self._smalltalk(q, intent.name, lang)
         exact = self.index.exact_entry(q.text)
         if exact is not None:  # the FAQ's own wording of a question: that entry, whatever scores say
             answer = self.entry_answer(exact, language=lang)
@@ -166,12 +166,15 @@ class FAQBot:
             answer.notice = render.join_notices(answer.notice, render.repeated_notice(previous, lang))
         return answer
 
-    def _answerable(self, text: str, vector: np.ndarray) -> bool:
+    def _answerable(self, text: str, vector: np.ndarray, smalltalk_probability: float) -> bool:
         """Whether a message that sounds like small talk names a topic and, read alone, clears
-        the answer threshold: then it is a question ("has anyone sued over this?")."""
+        the answer threshold with a confidence at least as high as the small-talk reading's
+        probability: then it is a question ("has anyone sued over this?"), while "what
+        things can I ask you?", all but certainly small talk, stays small talk."""
         if conversation.is_content_free(text):
             return False  # "thanks", "who are you?": nothing to look up
-        return self.followups.read_alone(text, vector=vector).confidence >= self.calibration.threshold
+        confidence = self.followups.read_alone(text, vector=vector).confidence
+        return confidence >= max(self.calibration.threshold, smalltalk_probability)
 
     def _accept_offer(self, q: Question, number: int, lang: str) -> Answer:
         """A "yes" to "Did you mean N?": answer entry N."""

@@ -9,7 +9,9 @@ can see my information?" stays a question while "who are you?" is small talk,
 and stored with the index.
 
 A message is small talk only when all of it is: "hi, how long is my data kept?"
-is a question. The replies are ``render.py``'s; they say what the FAQ covers, and
+is a question. One that sounds like small talk but names a topic is the bot's to
+judge (``FAQBot``): the FAQ's answer wins when it is at least as likely as the
+small-talk reading. The replies are ``render.py``'s; they say what the FAQ covers, and
 the bot offers example questions beside them (``Answer.alternatives``).
 """
 
@@ -25,7 +27,9 @@ import numpy as np
 from .text import fold
 
 NOT_SMALLTALK = "question"  # the class of everything else
-MIN_PROBABILITY = 0.5  # the top intent must be at least this likely
+MIN_PROBABILITY = 0.5  # the top intent must be at least this likely, or else:
+SPLIT_PROBABILITY = 0.4  # at least this likely, when the question class is at most
+MAX_QUESTION = 0.2  # this likely (small talk for sure, its intent split: "sale pues")
 MAX_WORDS = 14  # longer messages are questions, whatever they start with
 REGULARISATION_C = 16.0
 MAX_ITERATIONS = 3000
@@ -40,6 +44,14 @@ _YES = re.compile(
 def is_yes(text: str) -> bool:
     """A bare "yes" (accepting a "did you mean ...?" offer), in English, Spanish, French or Portuguese."""
     return bool(_YES.match(fold(text).strip()))
+
+
+@dataclass(frozen=True)
+class Intent:
+    """A message read as small talk: the intent, and how likely the classifier finds it."""
+
+    name: str
+    probability: float
 
 
 @dataclass(frozen=True)
@@ -64,18 +76,28 @@ class IntentClassifier:
             model.fit(x, y)
         return cls(model.coef_.astype(np.float32), model.intercept_.astype(np.float32), labels)
 
-    def intent(self, vector: np.ndarray, text: str) -> str | None:
-        """The small-talk intent the whole message is, or None when it is a question."""
+    def intent(self, vector: np.ndarray, text: str) -> Intent | None:
+        """The small-talk intent the whole message is, or None when it is a question.
+
+        The most likely intent counts when it is at least ``MIN_PROBABILITY`` likely,
+        or ``SPLIT_PROBABILITY`` likely while the question class is at most
+        ``MAX_QUESTION``: the message is small talk, split between two intents
+        ("sale pues": an acknowledgement or a goodbye)."""
         if len(text.split()) > MAX_WORDS:
             return None
         z = self.weights @ np.asarray(vector, dtype=np.float32) + self.bias
         p = np.exp(z - z.max())
         p /= p.sum()
+        question = self.labels.index(NOT_SMALLTALK)
+        p_question = float(p[question])
+        p[question] = -1.0
         best = int(np.argmax(p))
-        label = self.labels[best]
-        if label == NOT_SMALLTALK or p[best] < MIN_PROBABILITY:
-            return None
-        return label
+        probability = float(p[best])
+        if probability >= MIN_PROBABILITY or (
+            probability >= SPLIT_PROBABILITY and p_question <= MAX_QUESTION
+        ):
+            return Intent(self.labels[best], probability)
+        return None
 
     def save(self, path: Path) -> None:
         with open(path, "wb") as f:

@@ -25,7 +25,7 @@ the scene with names of their own ("I'm from Guatemala, does the bus take bikes?
 from __future__ import annotations
 
 import re
-from collections.abc import Container, Iterable
+from collections.abc import Container, Iterable, Sequence
 from functools import cache
 
 from ..engine_data import (
@@ -127,17 +127,38 @@ def _mentioned(name: str, known: Container[str]) -> bool:
 
 
 @cache
-def _phrase_pattern() -> re.Pattern[str]:
-    """Any place or subject key of several words, as a word sequence, singular or plural."""
-    names = {" ".join(words(n)) for n in (*place_names(), *subject_keys())}
-    longer = sorted((n for n in names if " " in n), key=len, reverse=True)
-    return re.compile(r"\b(" + "|".join(re.escape(n) for n in longer) + r")(?:e?s)?\b")
+def _longer_names() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """The places and subject keys of several words, as word tuples, by their first word."""
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for name in sorted({tuple(words(n)) for n in (*place_names(), *subject_keys())}):
+        if len(name) > 1:
+            by_first.setdefault(name[0], []).append(name)
+    return {first: tuple(names) for first, names in by_first.items()}
+
+
+def _whole_names(tokens: Sequence[str]) -> set[str]:
+    """The names of several words that ``tokens`` (one document's words) hold whole, the
+    last word singular or plural ("community centers")."""
+    by_first = _longer_names()
+    found = set()
+    for i, token in enumerate(tokens):
+        for name in by_first.get(token, ()):
+            end = i + len(name)
+            last = tokens[end - 1] if end <= len(tokens) else ""
+            if (
+                last in (name[-1], name[-1] + "s", name[-1] + "es")
+                and tuple(tokens[i + 1 : end - 1]) == name[1:-1]
+            ):
+                found.add(" ".join(name))
+    return found
 
 
 def vocabulary(documents: Iterable[str]) -> frozenset[str]:
     """What ``unknown_names`` compares a question with: the documents' words (folded) and
     the places and subjects of several words they use whole ("community center")."""
-    documents = list(documents)
-    found = frozenset(w for d in documents for w in words(d))
-    text = "\n".join(" ".join(words(d)) for d in documents)  # no phrase across two documents
-    return found | frozenset(_phrase_pattern().findall(text))
+    found: set[str] = set()
+    for document in documents:
+        tokens = words(document)
+        found.update(tokens)
+        found |= _whole_names(tokens)
+    return frozenset(found)

@@ -165,6 +165,41 @@ def test_content_free_followup_stays_on_the_previous_entry_and_says_it_repeats(b
     assert all(h.number != 16 for h in again.alternatives) and again.alternatives
 
 
+@pytest.mark.parametrize(
+    "first, followup, expected",
+    [
+        # the previous question again, about another programme
+        ("What SNAP data does New Mexico share with ICE?", "what about Medicaid?", 1),
+        ("¿Qué datos de SNAP comparte Nuevo México con ICE?", "¿y la de Medicaid?", 1),
+        ("How long does New Mexico keep my SNAP data?", "and Medicaid?", 9),
+        # a new aspect, sure alone, is not pulled back
+        ("What SNAP data does New Mexico share with ICE?", "what about deportation?", 6),
+        ("How long does New Mexico keep my SNAP data?", "what about correcting it?", 10),
+    ],
+)
+def test_an_elliptical_followup_asks_the_previous_question_again(bot, first, followup, expected):
+    answer = bot.ask(first)
+    assert answer.question_number in (1, 9)
+    assert bot.ask(followup, history=[answer]).question_number == expected
+
+
+@pytest.mark.parametrize(
+    "text, elliptical",
+    [
+        ("what about Medicaid?", True),
+        ("¿y la de Medicaid?", True),
+        ("and for my kids?", True),
+        ("¿Y para los niños?", True),
+        ("and can I get it corrected?", False),  # it asks something itself
+        ("¿y antes era igual?", False),
+        ("what about my kids' info, can they share their school records?", False),
+        ("Medicaid?", False),  # no lead-in: read the usual way
+    ],
+)
+def test_is_elliptical(text, elliptical):
+    assert conversation.is_elliptical(text) is elliptical
+
+
 def test_off_topic_short_question_is_not_dragged(bot):
     history = ["How long is benefits data kept after it is shared with ICE?"]
     for q in ("what's the weather?", "tell me a joke", "who won the game?"):

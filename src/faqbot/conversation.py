@@ -20,6 +20,12 @@ three ways, each a query vector searched with the follow-up's own words for BM25
   previous user question when no entry was matched): it leans towards the
   previous entry, which is right for "which ones?" and wrong for a new aspect.
 
+An *elliptical* follow-up ("what about Medicaid?", "¿y la de Medicaid?",
+``is_elliptical``) asks the previous question again about something else. Unless
+it is sure alone (``ALONE_CONFIDENT``: "what about deportation?" names a new
+aspect), it is read as the previous entry's question followed by its own words,
+for the vectors and for BM25 alike; the three readings are not needed.
+
 ``choose_reading``: a follow-up with no words of its own ("which ones?", "tell me
 more") stays on the previous entry; one that brings words the FAQ never uses
 ("what's the weather?") must be answerable alone, or it is declined;
@@ -64,6 +70,21 @@ _PRONOUN = re.compile(
     r"\b(it|its|they|them|their|that|this|those|these|there|he|she|such|the same|which|"
     r"eso|esto|esa|ese|ellos|ellas|lo|los|las|su|sus|alli|ahi)\b",
     re.IGNORECASE,
+)
+# "what about Medicaid?", "¿y la de Medicaid?": a lead-in, then a few words that ask nothing
+_ELLIPTICAL = re.compile(
+    r"^(and|what about|how about|what of|y|y que tal|y que hay de|que tal|y lo de|y la de|y el de|"
+    r"y los de|y las de)\s+(?P<rest>.+)$"
+)
+_ASKING_WORD = re.compile(
+    r"\b(is|are|was|were|be|been|can|could|do|does|did|will|would|should|has|have|had|get|gets|"
+    r"how|what|when|where|who|why|which|if|es|son|era|eran|fue|fueron|esta|estan|estaba|sera|"
+    r"puedo|pueden|puede|hay|tiene|tienen|hace|hacen|van|me|se|como|cuando|donde|quien|quienes|"
+    r"por que|cual|cuales|si)\b"
+)
+ELLIPTICAL_MAX_WORDS = 3  # words after the lead-in
+ALONE_CONFIDENT = (
+    0.85  # an elliptical follow-up this sure alone names a new aspect ("what about deportation?")
 )
 _ELABORATE = re.compile(
     r"^(ok(ay)?,? |and |so |y )?(can you |could you |please |puedes |me puedes )?"
@@ -201,6 +222,18 @@ def looks_like_followup(text: str) -> bool:
     short = len(words) <= 12
     folded = fold(text).strip()
     return short and bool(_FOLLOWUP_START.match(folded) or _PRONOUN.search(folded))
+
+
+def is_elliptical(text: str) -> bool:
+    """A follow-up that asks the previous question again about something else: a lead-in
+    ("what about", "and", "¿y la de") and at most ``ELLIPTICAL_MAX_WORDS`` words that ask
+    nothing themselves ("what about Medicaid?", "¿y para los niños?"; not "and can I fix
+    it?", "¿y antes era igual?")."""
+    match = _ELLIPTICAL.match(fold(text).strip().strip("¿?¡!. "))
+    if match is None:
+        return False
+    rest = match.group("rest")
+    return len(rest.split()) <= ELLIPTICAL_MAX_WORDS and not _ASKING_WORD.search(rest)
 
 
 def mix(a: np.ndarray, b: np.ndarray, weight: float) -> np.ndarray:

@@ -66,6 +66,14 @@ class FollowUpReader:
         alone = self._reading("alone", text, vector)
         if previous_question is None or not self._may_lean_on_history(text, alone.confidence):
             return alone, None
+        if previous is not None and conversation.is_elliptical(text):
+            if alone.confidence >= conversation.ALONE_CONFIDENT:
+                return alone, None
+            question = self.corpus.by_number[previous].question
+            reading = self.read_alone(f"{question} {text}")
+            return conversation.Reading("context", reading.ranked, reading.confidence), (
+                f"{text} (following up on: {question})"
+            )
         return self._resolve(text, vector, previous, previous_question, alone)
 
     # --- the conversation so far --------------------------------------------------

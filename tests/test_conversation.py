@@ -200,6 +200,21 @@ def test_is_elliptical(text, elliptical):
     assert conversation.is_elliptical(text) is elliptical
 
 
+@pytest.mark.parametrize("followup", ["what about Medicaid?", "which ones?", "and how long do they keep it?"])
+def test_a_history_naming_an_entry_this_faq_lacks_is_read_by_its_question(bot, followup):
+    """A turn from another FAQ, or an older edition of this one, names entry 99: its
+    question still gives context, its number is not looked up."""
+    history = [
+        {
+            "query": "What state benefits data does New Mexico share with ICE?",
+            "kind": "faq",
+            "question_number": 99,
+        }
+    ]
+    answer = bot.ask(followup, history=history)
+    assert answer.kind in ("faq", "declined")
+
+
 def test_off_topic_short_question_is_not_dragged(bot):
     history = ["How long is benefits data kept after it is shared with ICE?"]
     for q in ("what's the weather?", "tell me a joke", "who won the game?"):

@@ -75,6 +75,14 @@ def test_history_of_returned_answers_reads_a_follow_up(client):
     )
 
 
+def test_a_history_from_another_faq_is_no_server_error(client):
+    """An Answer dict naming an entry this FAQ lacks (another FAQ, an older edition)."""
+    first = ask(client, {"question": "Does HSD share SNAP data with ICE?"}).json()
+    first["question_number"] = 99
+    response = ask(client, {"question": "what about Medicaid?", "history": [first]})
+    assert response.status_code == 200 and response.json()["kind"] in ("faq", "declined")
+
+
 @pytest.mark.parametrize(
     "body, fragment",
     [

@@ -94,6 +94,8 @@ class FollowUpReader:
         plain = turns
         if known is not None:
             entry, previous_question = turns[known].answered, turns[known].question
+            if entry not in self.corpus.by_number:
+                entry = None  # a history from another FAQ, or an older edition of this one
             plain = turns[known + 1 :]
             if not plain:
                 return entry, questions[0]

@@ -83,9 +83,8 @@ _ASKING_WORD = re.compile(
     r"por que|cual|cuales|si)\b"
 )
 ELLIPTICAL_MAX_WORDS = 3  # words after the lead-in
-ALONE_CONFIDENT = (
-    0.85  # an elliptical follow-up this sure alone names a new aspect ("what about deportation?")
-)
+# an elliptical follow-up this sure alone names a new aspect ("what about deportation?")
+ALONE_CONFIDENT = 0.85
 _ELABORATE = re.compile(
     r"^(ok(ay)?,? |and |so |y )?(can you |could you |please |puedes |me puedes )?"
     r"(tell me|say|give me|explain|dime|dame|explica|explicame|cuentame)( a (bit|little)| un poco)? "

@@ -70,10 +70,8 @@ class FollowUpReader:
             if alone.confidence >= conversation.ALONE_CONFIDENT:
                 return alone, None
             question = self.corpus.by_number[previous].question
-            reading = self.read_alone(f"{question} {text}")
-            return conversation.Reading("context", reading.ranked, reading.confidence), (
-                f"{text} (following up on: {question})"
-            )
+            again = f"{question} {text}"
+            return self._reading("context", again, self.embed(again)), f"{text} (following up on: {question})"
         return self._resolve(text, vector, previous, previous_question, alone)
 
     # --- the conversation so far --------------------------------------------------

@@ -130,6 +130,41 @@ def test_a_refused_link_names_the_sidecar_and_line(faq):
     assert "javascript:alert(1)" in str(info.value)
 
 
+def test_translations_of_the_contact_and_disclaimer(faq):
+    links = [{"label": "Call 505-555-0100", "url": "tel:+1-505-555-0100"}]
+    write_meta(
+        faq,
+        {
+            "disclaimer": "General information, not legal advice.",
+            "contact": {"text": "Call the hotline.", "links": links},
+            "translations": {
+                "es": {
+                    "contact": {"text": "Llame a la línea de ayuda."},
+                    "disclaimer": "Información general, no asesoría legal.",
+                },
+                "pt-BR": {"contact": {"text": "Ligue.", "links": []}},
+                "fr": {"disclaimer": "  "},
+            },
+        },
+    )
+    c = load_corpus(faq)
+    hotline = (Link("Call 505-555-0100", "tel:+1-505-555-0100"),)
+    assert c.contact_in("en") == c.contact == Contact("Call the hotline.", hotline)
+    assert c.contact_in("es") == Contact("Llame a la línea de ayuda.", hotline)  # links kept
+    assert c.contact_in("es-MX") == c.contact_in("ES") == c.contact_in("es")  # by primary language
+    assert c.contact_in("pt") == Contact("Ligue.", ())  # links given (none): not inherited
+    assert c.contact_in("fr") == c.contact  # not translated: as written
+    assert c.disclaimer_in("es-MX") == ("Información general, no asesoría legal.", "es")
+    assert c.disclaimer_in("fr") == c.disclaimer_in("de") == ("General information, not legal advice.", "en")
+
+
+def test_a_translation_keyed_by_region_serves_its_language(faq):
+    write_meta(faq, {"translations": {"es-MX": {"contact": {"text": "Pregunte en la oficina."}}}})
+    c = load_corpus(faq)
+    assert c.contact is None and c.contact_in("es") == Contact("Pregunte en la oficina.", ())
+    assert c.disclaimer_in("es") == ("", "en")
+
+
 def test_contact_and_language_change_the_digest(faq):
     before = load_corpus(faq).sha256
     write_meta(faq, {"contact": {"text": "Call 311."}})

@@ -117,6 +117,9 @@ def test_smalltalk_intents_are_recognised_with_the_model(bot, text, kind):
 def test_talk_to_a_human_offers_the_faqs_contact(bot):
     a = bot.ask("can I talk to a real person?")
     assert a.intent == "human" and a.contact == bot.corpus.contact
+    es = bot.ask("¿puedo hablar con una persona?")
+    assert es.intent == "human" and es.contact == bot.corpus.contact_in("es") != bot.corpus.contact
+    assert es.contact is not None and "Departamento de Servicios Humanos" in es.contact.text
 
 
 def _classifier(labels: tuple[str, ...]) -> IntentClassifier:

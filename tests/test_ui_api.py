@@ -210,6 +210,10 @@ def test_load_reads_the_language_and_the_link_from_the_request(chat):
     assert browse["label"] == "Todas las preguntas frecuentes (20)"
     assert entry_note["visible"] is True and "Ese número de pregunta no está" in entry_note["value"]
     assert "<script" not in str((shown, note, entry_note))
+    assert "Departamento de Servicios Humanos" in footer["value"]  # the FAQ owner's Spanish words
+    assert "Son información general, no asesoría legal" in note["value"]
+    english = chat.on_load(Req({}, "en-US,en;q=0.9"))
+    assert "Human Services Department" in english[-1]["value"] and "not legal advice" in english[3]["value"]
     assert chat.on_load(Req({}, "en-US,en;q=0.9"))[:2] == (
         {"turns": [], "language": "en", "bad_link": False},
         "en",
@@ -266,6 +270,8 @@ def test_page_note_says_what_is_kept():
     spanish = page_note(False, nm, language="es")
     assert "Las preguntas que escriba aquí no se guardan" in spanish
     assert "“They are general information, not legal advice" in spanish  # the owner's words, quoted
+    own = page_note(False, "Información general.", language="es", disclaimer_language="es-MX")
+    assert "Información general" in own and "“" not in own  # the owner's own Spanish, not quoted
 
 
 # --- the opt-in unanswered log -------------------------------------------------------

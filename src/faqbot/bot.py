@@ -226,7 +226,7 @@ class FAQBot:
                 alternatives=alternatives,
                 query=q.text,
                 notice=self._notice(q, lang),
-                contact=self.corpus.contact,
+                contact=self.corpus.contact_in(lang),
                 language=lang,
             )
         entry = self.entry(decision.entry.number)
@@ -266,7 +266,7 @@ class FAQBot:
             query=q.text,
             notice=self._notice(q, lang),
             intent=intent,
-            contact=self.corpus.contact if intent == "human" else None,
+            contact=self.corpus.contact_in(lang) if intent == "human" else None,
             language=lang,
         )
 

@@ -622,13 +622,14 @@ def page_note(
     disclaimer: str = "",
     *,
     language: str = "en",
-    faq_language: str = "en",
+    disclaimer_language: str = "en",
     feedback: bool = False,
 ) -> str:
     """The short visible note on where answers come from and what is kept (Markdown).
 
     ``disclaimer`` is the FAQ owner's own words on the answers' standing (its meta
-    sidecar), quoted as written; without one, a generic sentence. ``feedback``:
+    sidecar, in ``disclaimer_language``), quoted when the page is in another
+    language; without one, a generic sentence. ``feedback``:
     the operator keeps readers' 👍 / 👎 votes (with the question when unanswered
     questions are kept too), and the note asks for them.
     """
@@ -636,7 +637,7 @@ def page_note(
     note = [t.gettext("Answers are quoted word for word from the FAQ document.")]
     if not disclaimer:
         note.append(t.gettext(GENERIC_DISCLAIMER))
-    elif i18n.supported(language) == i18n.primary(faq_language):
+    elif i18n.supported(language) == i18n.primary(disclaimer_language):
         note.append(disclaimer)
     else:
         note.append(t.gettext("The document says: “{disclaimer}”").format(disclaimer=disclaimer))

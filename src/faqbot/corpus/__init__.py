@@ -30,22 +30,24 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import i18n
 from ..models import Entry
 from ._text import decode, read_bytes
 from .contact import Contact, Link
 from .numbered import parse_numbered_text
 from .records import check_entries, iter_jsonl, parse_csv, parse_json, parse_jsonl
-from .sidecars import DEFAULT_LANGUAGE, OUT_OF_SCOPE_SUFFIX, merge_alternates, read_sidecars
+from .sidecars import DEFAULT_LANGUAGE, OUT_OF_SCOPE_SUFFIX, Translation, merge_alternates, read_sidecars
 
 __all__ = [
     "Contact",
     "Corpus",
     "Link",
     "OUT_OF_SCOPE_SUFFIX",
+    "Translation",
     "corpus_from_entries",
     "iter_jsonl",
     "load_corpus",
@@ -59,6 +61,8 @@ class Corpus:
 
     ``language`` is the language the FAQ is written in (a BCP 47 code);
     ``contact`` is how to reach a person, when the FAQ's meta sidecar gives one.
+    ``translations`` are the sidecar's own words (contact, disclaimer) in other
+    languages: ``contact_in`` and ``disclaimer_in`` pick them for a reader.
     """
 
     entries: tuple[Entry, ...]
@@ -70,10 +74,35 @@ class Corpus:
     language: str = DEFAULT_LANGUAGE
     contact: Contact | None = None
     disclaimer: str = ""  # the answers' standing, as the FAQ's owner words it
+    translations: Mapping[str, Translation] = field(default_factory=dict)  # language code -> words
     by_number: dict[int, Entry] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_number", {e.number: e for e in self.entries})
+
+    def _translation(self, language: str) -> tuple[str, Translation] | None:
+        """(code, words) of the sidecar's translation for ``language``: the same code, else the
+        same primary language (``es-MX`` reads ``es``; ``es`` reads ``es-MX``)."""
+        wanted = language.strip().casefold()
+        for exact in (True, False):
+            for code, words in self.translations.items():
+                if code.casefold() == wanted if exact else i18n.primary(code) == i18n.primary(wanted):
+                    return code, words
+        return None
+
+    def contact_in(self, language: str) -> Contact | None:
+        """How to reach a person, in ``language`` when the meta sidecar translates it, else as written."""
+        found = self._translation(language)
+        if found is not None and found[1].contact is not None:
+            return found[1].contact
+        return self.contact
+
+    def disclaimer_in(self, language: str) -> tuple[str, str]:
+        """(the disclaimer, the language it is written in): translated for ``language`` when it can be."""
+        found = self._translation(language)
+        if found is not None and found[1].disclaimer is not None:
+            return found[1].disclaimer, found[0]
+        return self.disclaimer, self.language
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -114,6 +143,7 @@ def load_corpus(path: str | Path) -> Corpus:
         language=meta.language,
         contact=meta.contact,
         disclaimer=meta.disclaimer,
+        translations=meta.translations,
     )
 
 

@@ -5,7 +5,10 @@
   every key optional. ``disclaimer`` is what the page says about the answers' standing
   (e.g. "general information, not legal advice"). ``language`` is the language the FAQ is written in, a BCP 47 code
   such as ``en``, ``es`` or ``pt-BR`` (default ``en``); ``contact`` is a way to
-  reach a person (``contact.py``).
+  reach a person (``contact.py``). ``translations`` gives the owner's own words
+  (``contact`` and ``disclaimer``) in other languages:
+  ``{"es": {"contact": {"text": ...}, "disclaimer": ...}}``, keyed by language
+  code; a translated contact without ``links`` keeps the untranslated one's links.
 * ``faq.alternates.json``: ``{"9": ["how long is my data kept?", ...]}``, more
   ways users ask each question (keys are question numbers in ASCII digits; keys
   starting with ``_`` are comments).
@@ -21,8 +24,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -45,6 +48,17 @@ _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 
 
 @dataclass(frozen=True)
+class Translation:
+    """The meta sidecar's own words in one more language (each None when not translated)."""
+
+    contact: Contact | None = None
+    disclaimer: str | None = None
+
+
+TRANSLATED_KEYS = tuple(f.name for f in fields(Translation))
+
+
+@dataclass(frozen=True)
 class Meta:
     """What ``faq.meta.json`` says (every field empty or default when it is absent)."""
 
@@ -53,6 +67,7 @@ class Meta:
     language: str = DEFAULT_LANGUAGE
     contact: Contact | None = None
     disclaimer: str = ""
+    translations: Mapping[str, Translation] = field(default_factory=dict)  # language code -> words
 
 
 @dataclass(frozen=True)
@@ -120,12 +135,58 @@ def parse_meta(data: dict, side: object, text: str = "") -> Meta:
             f'"language" must be a language code such as "en", "es" or "pt-BR", got {describe(language)}',
             key="language",
         )
-    try:
-        contact = contact_from_json(data.get("contact"))
-    except ContactError as exc:
-        raise where.error(str(exc), key="contact", value=exc.value) from None
+    contact = _contact(data.get("contact"), where, "contact")
     disclaimer = _optional_text(data, "disclaimer", where)
-    return Meta(one_line(title), description.strip(), language, contact, disclaimer.strip())
+    translations = _translations(data.get("translations"), where, contact)
+    return Meta(one_line(title), description.strip(), language, contact, disclaimer.strip(), translations)
+
+
+def _contact(value: object, where: _Where, key: str, within: str = "") -> Contact | None:
+    try:
+        return contact_from_json(value)
+    except ContactError as exc:
+        raise where.error(within + str(exc), key=key, value=exc.value) from None
+
+
+def _translations(value: object, where: _Where, contact: Contact | None) -> dict[str, Translation]:
+    """The ``translations`` object, checked: {language code: Translation}."""
+    if value is None:
+        return {}
+    words_example = '{"contact": {"text": "..."}, "disclaimer": "..."}'
+    if not isinstance(value, dict):
+        raise where.error(
+            f'"translations" must be an object such as {{"es": {words_example}}}', key="translations"
+        )
+    out: dict[str, Translation] = {}
+    for code, words in value.items():
+        if not _LANGUAGE.fullmatch(code):
+            raise where.error(
+                f'"translations" is keyed by language codes such as "es" or "pt-BR", got {describe(code)}',
+                key=code,
+            )
+        if not isinstance(words, dict):
+            raise where.error(f'translations "{code}" must be an object such as {words_example}', key=code)
+        unknown = sorted(set(words) - set(TRANSLATED_KEYS))
+        if unknown:
+            raise where.error(
+                f'translations "{code}" has {describe(unknown[0])}; only '
+                + " and ".join(f'"{k}"' for k in TRANSLATED_KEYS)
+                + " are translated",
+                key=unknown[0],
+            )
+        within = f'translations "{code}": '
+        raw = words.get("contact")
+        translated = _contact(raw, where, code, within)
+        if (
+            translated is not None
+            and contact is not None
+            and isinstance(raw, dict)
+            and raw.get("links") is None
+        ):
+            translated = replace(translated, links=contact.links)  # links are the same in every language
+        disclaimer = _optional_text(words, "disclaimer", where, within).strip()
+        out[code] = Translation(translated, disclaimer or None)
+    return out
 
 
 def parse_alternates(
@@ -198,15 +259,15 @@ def _read(path: Path, suffix: str, digest: hashlib._Hash) -> tuple[dict, Path, s
     return data, side, text
 
 
-def _optional_text(data: dict, key: str, where: _Where) -> str:
+def _optional_text(data: dict, key: str, where: _Where, within: str = "") -> str:
     value = data.get(key)
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise where.error(f'"{key}" must be a string, got {describe(value)}', key=key)
+        raise where.error(f'{within}"{key}" must be a string, got {describe(value)}', key=key)
     bad = bad_character(value)
     if bad:
-        raise where.error(f'"{key}" contains {bad}', key=key)
+        raise where.error(f'{within}"{key}" contains {bad}', key=key)
     return value
 
 

@@ -571,11 +571,12 @@ class ChatApp:
     # --- the page's words ----------------------------------------------------------
 
     def note(self, language: str) -> str:
+        disclaimer, written_in = self.bot.corpus.disclaimer_in(language)
         return render.page_note(
             self.unanswered is not None,
-            self.bot.corpus.disclaimer,
+            disclaimer,
             language=language,
-            faq_language=self.faq_language,
+            disclaimer_language=written_in,
             feedback=self.feedback is not None,
         )
 
@@ -602,7 +603,7 @@ class ChatApp:
             gr.update(value=words.new_conversation),
             gr.update(label=words.browse),
             gr.update(value=self.entry_note(language) if bad_link else "", visible=bad_link),
-            gr.update(value=render.footer_html(self.bot.corpus.contact, language)),
+            gr.update(value=render.footer_html(self.bot.corpus.contact_in(language), language)),
         )
 
     def switch_language(

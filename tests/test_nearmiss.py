@@ -128,6 +128,10 @@ KNOWN = vocabulary([BUS_TEXT])
         ("la aerolínea perdió mi maleta, ¿a quién llamo?", 1),  # the same, in Spanish
         ("how do i renew my car registration", 1),  # an everyday document
         ("¿cómo pago una multa de estacionamiento?", 1),
+        ("Is my Valley Card's balance kept?", 0),  # a possessive of the FAQ's own name
+        ("Does the night bus take a Valley Card’s pass?", 0),  # the same, typographic apostrophe
+        ("Does the IRS's office see my Valley Card?", 1),  # a possessive of another name
+        ("Will Amtrak's trains take my Valley Card?", 1),
     ],
 )
 def test_unknown_names_counts_names_the_faq_never_mentions(question, unknown):
@@ -236,6 +240,14 @@ def test_names_that_say_who_asks_do_not_turn_a_question_away(bot, question):
     """The bundled FAQ answers these (which entry is the quality sets' business): the
     speaker's own country, relative, visa or a Spanish "va" is no other subject."""
     assert bot.ask(question).kind == "faq"
+
+
+@pytest.mark.slow
+def test_a_possessive_of_the_faqs_own_name_is_its_name(bot):
+    """ "New Mexico's" is the FAQ's New Mexico: both were declined at confidence 0.02."""
+    assert bot.ask("Does New Mexico's Medicaid office give my records to ICE?").question_number == 1
+    assert bot.ask("Who checks New Mexico's compliance with the data rules?").question_number == 11
+    assert bot.ask("Does Arizona's Medicaid office give my records to ICE?").kind == "declined"
 
 
 @pytest.mark.slow

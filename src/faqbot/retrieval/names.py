@@ -42,6 +42,7 @@ from ..text import fold, question_part, sentences, words
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)
 _CLAUSE_BREAK = re.compile(r"\s*[,;:]\s+|\s+[-–—]\s+")
 _ASIDE = re.compile(r"\(([^()]*)\)")
+_POSSESSIVE = re.compile(r"['’][sS]$")
 
 
 def subject_part(message: str) -> str:
@@ -108,8 +109,9 @@ def unknown_names(text: str, known: Container[str]) -> int:
     listed = {w for name in found for w in words(name)}
     stop = function_words()
     for sentence in sentences(text):
-        for k, word in enumerate(_WORD.findall(sentence)):
-            base = word.strip(".'’-").lower()
+        for k, token in enumerate(_WORD.findall(sentence)):
+            word = _POSSESSIVE.sub("", token.strip(".'’-"))  # "New Mexico's" uses "Mexico"
+            base = word.lower()
             if not base or base in known or base in stop or base in _places() or base in listed:
                 continue
             if len(word) >= 2 and word.isalpha() and word.isupper():  # an acronym: IRS, USCIS

@@ -43,6 +43,7 @@ _WORD = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)
 _CLAUSE_BREAK = re.compile(r"\s*[,;:]\s+|\s+[-–—]\s+")
 _ASIDE = re.compile(r"\(([^()]*)\)")
 _POSSESSIVE = re.compile(r"['’][sS]$")
+_HYPHEN = re.compile(r"[-‐‑]+")
 
 
 def subject_part(message: str) -> str:
@@ -109,8 +110,7 @@ def unknown_names(text: str, known: Container[str]) -> int:
     listed = {w for name in found for w in words(name)}
     stop = function_words()
     for sentence in sentences(text):
-        for k, token in enumerate(_WORD.findall(sentence)):
-            word = _POSSESSIVE.sub("", token.strip(".'’-"))  # "New Mexico's" uses "Mexico"
+        for k, word in enumerate(_name_words(sentence)):
             base = word.lower()
             if not base or base in known or base in stop or base in _places() or base in listed:
                 continue
@@ -119,6 +119,18 @@ def unknown_names(text: str, known: Container[str]) -> int:
             elif k > 0 and word[0].isupper() and word[1:].islower():  # a name inside the sentence
                 found.add(base)
     return len(found)
+
+
+def _name_words(sentence: str) -> list[str]:
+    """The words of ``sentence`` as names are looked up: a possessive is its name ("New
+    Mexico's" uses "Mexico") and each part of a hyphenated word is a word ("Medicaid-funded")."""
+    out = []
+    for token in _WORD.findall(sentence):
+        for part in _HYPHEN.split(token):
+            word = _POSSESSIVE.sub("", part.strip(".'’"))
+            if word:
+                out.append(word)
+    return out
 
 
 def _mentioned(name: str, known: Container[str]) -> bool:

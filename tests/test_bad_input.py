@@ -152,6 +152,29 @@ def test_a_question_after_a_page_of_blank_lines_is_read_not_called_empty(bot):
     assert a.notice is None  # nothing that mattered was cut
 
 
+@pytest.mark.parametrize(
+    "typed, read",
+    [
+        ("WILL THEY DEPORT MY MOM IF SHE GETS MEDICAID", "will they deport my mom if she gets medicaid"),
+        ("¿QUÉ DATOS COMPARTE NUEVO MÉXICO CON ICE?", "¿qué datos comparte nuevo méxico con ice?"),
+        ("HOW LONG do they keep it", "HOW LONG do they keep it"),  # capitals for emphasis only
+        ("Does the IRS share with ICE and USCIS?", "Does the IRS share with ICE and USCIS?"),
+        ("ICE SNAP?", "ICE SNAP?"),  # too short to call shouting: acronyms
+    ],
+)
+def test_a_question_typed_in_capitals_is_read_in_lower_case(typed, read):
+    from faqbot.question import prepare_question
+
+    assert prepare_question(typed).text == read
+
+
+def test_a_shouted_question_gets_the_answer_of_the_same_words_in_lower_case(bot):
+    """Every unknown word of a shouted question looked like an acronym: declined at 0.001."""
+    shouted = bot.ask("WILL THEY DEPORT MY MOM IF SHE GETS MEDICAID")
+    plain = bot.ask("will they deport my mom if she gets medicaid")
+    assert shouted.kind == plain.kind == "faq" and shouted.question_number == plain.question_number
+
+
 def test_bad_history_turns_do_not_break_an_answer(bot):
     history = [
         None,

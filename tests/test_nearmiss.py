@@ -133,6 +133,8 @@ KNOWN = vocabulary([BUS_TEXT])
         ("Does the IRS's office see my Valley Card?", 1),  # a possessive of another name
         ("Will Amtrak's trains take my Valley Card?", 1),
         ("Is a Valley-wide pass sold at the depot?", 0),  # each part of a hyphenated word
+        ("Do The Night Buses Take My Valley Card?", 0),  # Title Case: capitals mark no names
+        ("Do The Night Buses Go To Texas?", 1),  # ... but a listed place still counts
         ("Do Amtrak-run buses take Valley Cards?", 1),
     ],
 )

@@ -44,6 +44,8 @@ _CLAUSE_BREAK = re.compile(r"\s*[,;:]\s+|\s+[-–—]\s+")
 _ASIDE = re.compile(r"\(([^()]*)\)")
 _POSSESSIVE = re.compile(r"['’][sS]$")
 _HYPHEN = re.compile(r"[-‐‑]+")
+SHOUTED_SHARE = 0.7  # of a sentence's words capitalised: capitals mark no names in it
+SHOUTED_MIN_WORDS = 3
 
 
 def subject_part(message: str) -> str:
@@ -110,7 +112,10 @@ def unknown_names(text: str, known: Container[str]) -> int:
     listed = {w for name in found for w in words(name)}
     stop = function_words()
     for sentence in sentences(text):
-        for k, word in enumerate(_name_words(sentence)):
+        sentence_words = _name_words(sentence)
+        if _capitals_say_nothing(sentence_words):
+            continue
+        for k, word in enumerate(sentence_words):
             base = word.lower()
             if not base or base in known or base in stop or base in _places() or base in listed:
                 continue
@@ -119,6 +124,14 @@ def unknown_names(text: str, known: Container[str]) -> int:
             elif k > 0 and word[0].isupper() and word[1:].islower():  # a name inside the sentence
                 found.add(base)
     return len(found)
+
+
+def _capitals_say_nothing(sentence_words: Sequence[str]) -> bool:
+    """A sentence typed in capitals or in Title Case ("WILL THEY DEPORT MY MOM", "Can ICE See
+    My Info"): capitals mark no names in it, so only the listed places and subjects count."""
+    cased = [w for w in sentence_words if len(w) >= 2 and w.isalpha()]
+    capitalised = sum(w[0].isupper() for w in cased)
+    return len(cased) >= SHOUTED_MIN_WORDS and capitalised >= SHOUTED_SHARE * len(cased)
 
 
 def _name_words(sentence: str) -> list[str]:

@@ -135,6 +135,8 @@ KNOWN = vocabulary([BUS_TEXT])
         ("Is a Valley-wide pass sold at the depot?", 0),  # each part of a hyphenated word
         ("Do The Night Buses Take My Valley Card?", 0),  # Title Case: capitals mark no names
         ("Do The Night Buses Go To Texas?", 1),  # ... but a listed place still counts
+        ("Does my Mom's Valley Card work on Sundays?", 0),  # the asker's own: "my Mom"
+        ("Can my Husband take the Nightline bus?", 1),  # ... not the names after it
         ("Do Amtrak-run buses take Valley Cards?", 1),
     ],
 )
@@ -253,6 +255,7 @@ def test_a_possessive_of_the_faqs_own_name_is_its_name(bot):
     assert bot.ask("Does New Mexico's Medicaid office give my records to ICE?").question_number == 1
     assert bot.ask("Who checks New Mexico's compliance with the data rules?").question_number == 11
     assert bot.ask("Does Arizona's Medicaid office give my records to ICE?").kind == "declined"
+    assert bot.ask("Can ICE see my Mom's Medicaid info?").kind == "faq"  # "my Mom" is no name
 
 
 @pytest.mark.slow

@@ -25,7 +25,7 @@ the scene with names of their own ("I'm from Guatemala, does the bus take bikes?
 from __future__ import annotations
 
 import re
-from collections.abc import Container, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from functools import cache
 
 from ..engine_data import (
@@ -111,19 +111,39 @@ def unknown_names(text: str, known: Container[str]) -> int:
     found.update(s for s in subjects if not any(_mentioned(twin, known) for twin in twins[s]))
     listed = {w for name in found for w in words(name)}
     stop = function_words()
+    places = _places()
+
+    def ignored(base: str) -> bool:
+        return base in known or base in stop or base in places or base in listed
+
     for sentence in sentences(text):
-        sentence_words = _name_words(sentence)
-        if _capitals_say_nothing(sentence_words):
-            continue
-        for k, word in enumerate(sentence_words):
-            base = word.lower()
-            if not base or base in known or base in stop or base in _places() or base in listed:
-                continue
-            if len(word) >= 2 and word.isalpha() and word.isupper():  # an acronym: IRS, USCIS
-                found.add(base)
-            elif k > 0 and word[0].isupper() and word[1:].islower():  # a name inside the sentence
-                found.add(base)
+        found |= _written_names(_name_words(sentence), ignored)
     return len(found)
+
+
+def _written_names(sentence_words: Sequence[str], ignored: Callable[[str], bool]) -> set[str]:
+    """The acronyms and capitalised words inside one sentence that ``ignored`` does not
+    skip, folded. Capitals say nothing in a sentence typed in capitals or Title Case, and a
+    capitalised word right after a first-person word is the asker's own ("my Mom", "mi
+    Esposo"), not another subject."""
+    if _capitals_say_nothing(sentence_words):
+        return set()
+    speaker = first_person_words()
+    out = set()
+    for k, word in enumerate(sentence_words):
+        base = word.lower()
+        if not base or ignored(base):
+            continue
+        if len(word) >= 2 and word.isalpha() and word.isupper():  # an acronym: IRS, USCIS
+            out.add(base)
+        elif (
+            k > 0
+            and word[0].isupper()
+            and word[1:].islower()
+            and sentence_words[k - 1].lower() not in speaker
+        ):
+            out.add(base)  # a name inside the sentence
+    return out
 
 
 def _capitals_say_nothing(sentence_words: Sequence[str]) -> bool:

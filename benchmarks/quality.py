@@ -50,6 +50,13 @@ SETS = (
     EvalSet("nm_heldout4", "nm_heldout4.jsonl", None, "held out", "NM, fresh blind set with styles"),
     EvalSet("nm_spanish", "nm_spanish.jsonl", None, "held out", "NM, blind Spanish / Spanglish set"),
     EvalSet(
+        "nm_typed_heldout",
+        "nm_typed_heldout.jsonl",
+        None,
+        "held out",
+        "NM, blind: typed as on a phone (capitals, Title Case, possessives, run-ons), written after the fix",
+    ),
+    EvalSet(
         "nm_spanish_dev",
         "nm_spanish_dev.jsonl",
         None,

@@ -137,6 +137,9 @@ KNOWN = vocabulary([BUS_TEXT])
         ("Do The Night Buses Go To Texas?", 1),  # ... but a listed place still counts
         ("Does my Mom's Valley Card work on Sundays?", 0),  # the asker's own: "my Mom"
         ("Can my Husband take the Nightline bus?", 1),  # ... not the names after it
+        ("hi Quick question when does the night bus run?", 0),  # a question after an opener
+        ("hola Disculpe, ¿el bus de noche pasa los domingos?", 0),
+        ("hi Quick question does the Nightline bus run?", 1),
         ("Do Amtrak-run buses take Valley Cards?", 1),
     ],
 )

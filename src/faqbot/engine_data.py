@@ -83,6 +83,18 @@ def smalltalk_examples() -> tuple[tuple[str, str], ...]:
     )
 
 
+OPENING_INTENTS = ("greeting", "thanks", "ack", "help")
+
+
+@cache
+def opener_words() -> frozenset[str]:
+    """One-word greetings, thanks and acknowledgements ("hi", "hola", "ok", "gracias"),
+    folded, every language: a message often opens with one before its question."""
+    return frozenset(
+        fold(text) for intent, text in smalltalk_examples() if intent in OPENING_INTENTS and text.isalpha()
+    )
+
+
 @cache
 def place_names() -> tuple[str, ...]:
     """Lower-case place names, longest first (so "west virginia" is matched before "virginia")."""

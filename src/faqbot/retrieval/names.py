@@ -32,6 +32,7 @@ from ..engine_data import (
     bare_subject,
     first_person_words,
     function_words,
+    opener_words,
     other_subjects,
     place_names,
     subject_keys,
@@ -123,12 +124,13 @@ def unknown_names(text: str, known: Container[str]) -> int:
 
 def _written_names(sentence_words: Sequence[str], ignored: Callable[[str], bool]) -> set[str]:
     """The acronyms and capitalised words inside one sentence that ``ignored`` does not
-    skip, folded. Capitals say nothing in a sentence typed in capitals or Title Case, and a
+    skip, folded. Capitals say nothing in a sentence typed in capitals or Title Case. A
     capitalised word right after a first-person word is the asker's own ("my Mom", "mi
-    Esposo"), not another subject."""
+    Esposo"), and one right after an opener starts the question ("hi Quick question",
+    "hola Disculpe"): neither is another subject."""
     if _capitals_say_nothing(sentence_words):
         return set()
-    speaker = first_person_words()
+    speaker = first_person_words() | opener_words()
     out = set()
     for k, word in enumerate(sentence_words):
         base = word.lower()

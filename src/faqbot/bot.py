@@ -3,7 +3,9 @@
 ``FAQBot.ask`` runs five stages, each its own module with a narrow input and output:
 
 1. **prepare** the question (``question.py``): validated, tidied, cut to what is read;
-2. **read the conversation** (``conversation.py``): earlier turns as data;
+2. **read the conversation** (``conversation.py``): earlier turns as data; a message
+   that asks for an entry by its number ("question 5", ``entry_reference.py``) or in
+   the FAQ's own wording gets that entry outright;
 3. **small talk?** (``smalltalk.py``): a greeting or thanks gets a friendly reply;
 4. **read the question in context** (``followup.py``): the ranked entries for the
    question alone, or with the earlier turns when it is a follow-up;
@@ -29,6 +31,7 @@ from .bundled import default_corpus_path, default_index_dir
 from .corpus import Corpus, load_corpus
 from .decide import MAX_ALTERNATIVES, Decision, decide
 from .embedders import Embedder, shared_embedder
+from .entry_reference import referenced_entry
 from .followup import FollowUpReader
 from .index import SearchIndex
 from .limits import MAX_QUESTION_CHARS, QUERY_VECTOR_CACHE
@@ -142,6 +145,10 @@ class FAQBot:
         q = prepare_question(question)
         lang = language.detect(q.text, default=self.corpus.language)  # the reply's framing
         turns = conversation.normalise_history(history)
+        reference = referenced_entry(q.text, self.corpus.by_number)
+        if reference is not None:  # "question 5", "pregunta 10", or "6" after a list of questions
+            said = reference.language or (turns[-1].reply.language if turns and turns[-1].reply else None)
+            return self._quoted_entry(q, reference.number, said or lang)
         vector = self._embed(q.text)  # encoded once: small talk and retrieval share it
         intent = self.index.smalltalk.intent(vector, q.text) if self.index.smalltalk is not None else None
         if intent is not None and self._answerable(q.text, vector, intent.probability):
@@ -153,9 +160,7 @@ class FAQBot:
             return self._smalltalk(q, intent.name, lang)
         exact = self.index.exact_entry(q.text)
         if exact is not None:  # the FAQ's own wording of a question: that entry, whatever scores say
-            answer = self.entry_answer(exact, language=lang)
-            answer.query, answer.notice = q.text, self._notice(q, lang)
-            return answer
+            return self._quoted_entry(q, exact, lang)
         previous, previous_question = self.followups.previous_turn(turns)
         reading, resolved = self.followups.read(q.text, previous, previous_question, vector=vector)
         decision = decide(reading.ranked, reading.confidence, self.calibration)
@@ -164,6 +169,12 @@ class FAQBot:
         if answer.kind == "faq" and previous is not None and previous == answer.question_number:
             answer.repeated = True
             answer.notice = render.join_notices(answer.notice, render.repeated_notice(previous, lang))
+        return answer
+
+    def _quoted_entry(self, q: Question, number: int, lang: str) -> Answer:
+        """Entry ``number``'s answer for a question that names the entry outright."""
+        answer = self.entry_answer(number, language=lang)
+        answer.query, answer.notice = q.text, self._notice(q, lang)
         return answer
 
     def _answerable(self, text: str, vector: np.ndarray, smalltalk_probability: float) -> bool:

@@ -140,6 +140,7 @@ KNOWN = vocabulary([BUS_TEXT])
         ("hi Quick question when does the night bus run?", 0),  # a question after an opener
         ("hola Disculpe, ¿el bus de noche pasa los domingos?", 0),
         ("hi Quick question does the Nightline bus run?", 1),
+        ("RVT的夜间巴士周日运行吗?", 0),  # Chinese runs on with no spaces: no acronym
         ("Do Amtrak-run buses take Valley Cards?", 1),
     ],
 )
@@ -259,6 +260,13 @@ def test_a_possessive_of_the_faqs_own_name_is_its_name(bot):
     assert bot.ask("Who checks New Mexico's compliance with the data rules?").question_number == 11
     assert bot.ask("Does Arizona's Medicaid office give my records to ICE?").kind == "declined"
     assert bot.ask("Can ICE see my Mom's Medicaid info?").kind == "faq"  # "my Mom" is no name
+
+
+@pytest.mark.slow
+def test_a_question_in_chinese_is_not_one_long_acronym(bot):
+    """Chinese has no spaces: the whole question was one word, all its cased letters ("SNAP",
+    "ICE") capitals, so it counted as an unknown acronym (declined at 0.003)."""
+    assert bot.ask("新墨西哥州会把我的SNAP数据给ICE吗?").kind == "faq"
 
 
 @pytest.mark.slow

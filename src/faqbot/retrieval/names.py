@@ -136,7 +136,7 @@ def _written_names(sentence_words: Sequence[str], ignored: Callable[[str], bool]
         base = word.lower()
         if not base or ignored(base):
             continue
-        if len(word) >= 2 and word.isalpha() and word.isupper():  # an acronym: IRS, USCIS
+        if len(word) >= 2 and all(ch.isupper() for ch in word):  # IRS, ФБР; not Chinese text holding "ICE"
             out.add(base)
         elif (
             k > 0

@@ -1,10 +1,11 @@
-"""Asking for a FAQ entry by its number (faqbot.entry_reference, FAQBot.ask)."""
+"""Asking for a FAQ entry by its number, or by its place in the last reply's list
+(faqbot.entry_reference, FAQBot.ask)."""
 
 from __future__ import annotations
 
 import pytest
 
-from faqbot.entry_reference import EntryReference, referenced_entry
+from faqbot.entry_reference import EntryReference, referenced_entry, referenced_position
 
 NUMBERS = range(1, 21)
 
@@ -61,3 +62,32 @@ def test_a_number_after_a_list_of_questions_opens_that_one_in_the_conversations_
     pick = bot.ask(str(offered[-1]), history=[first])
     assert (pick.kind, pick.question_number) == ("faq", offered[-1])
     assert pick.language == first.language == "es"
+
+
+@pytest.mark.parametrize(
+    "message, place",
+    [
+        ("the second one", 2),
+        ("la segunda", 2),
+        ("la segunda opción", 2),
+        ("show me the last one", -1),
+        ("el primero por favor", 1),
+        ("1st", 1),
+        ("what is the first amendment", None),  # asks something else
+        ("first, does ICE get my data?", None),
+        ("la primera vez que apliqué", None),
+        ("the second question 5", None),  # a number: that entry, not a place
+    ],
+)
+def test_a_place_in_the_last_list(message, place):
+    assert referenced_position(message) == place
+
+
+def test_the_second_one_is_the_second_question_the_last_reply_listed(bot):
+    first = bot.ask("can i get a drivers license without papers in nm?")
+    listed = [h.number for h in first.alternatives]
+    assert len(listed) >= 2
+    second = bot.ask("the second one", history=[first])
+    assert (second.kind, second.question_number) == ("faq", listed[1])
+    assert bot.ask("la última", history=[first]).question_number == listed[-1]
+    assert bot.ask("the second one").kind != "faq"  # no list to pick from: not an entry

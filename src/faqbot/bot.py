@@ -31,7 +31,7 @@ from .bundled import default_corpus_path, default_index_dir
 from .corpus import Corpus, load_corpus
 from .decide import MAX_ALTERNATIVES, Decision, decide
 from .embedders import Embedder, shared_embedder
-from .entry_reference import referenced_entry
+from .entry_reference import EntryReference, referenced_entry, referenced_position
 from .followup import FollowUpReader
 from .index import SearchIndex
 from .limits import MAX_QUESTION_CHARS, QUERY_VECTOR_CACHE
@@ -145,8 +145,8 @@ class FAQBot:
         q = prepare_question(question)
         lang = language.detect(q.text, default=self.corpus.language)  # the reply's framing
         turns = conversation.normalise_history(history)
-        reference = referenced_entry(q.text, self.corpus.by_number)
-        if reference is not None:  # "question 5", "pregunta 10", or "6" after a list of questions
+        reference = self._referenced(q.text, turns)
+        if reference is not None:  # "question 5", "pregunta 10", "6" or "the second one" after a list
             said = reference.language or (turns[-1].reply.language if turns and turns[-1].reply else None)
             return self._quoted_entry(q, reference.number, said or lang)
         vector = self._embed(q.text)  # encoded once: small talk and retrieval share it
@@ -170,6 +170,17 @@ class FAQBot:
             answer.repeated = True
             answer.notice = render.join_notices(answer.notice, render.repeated_notice(previous, lang))
         return answer
+
+    def _referenced(self, text: str, turns: list[conversation.Turn]) -> EntryReference | None:
+        """The entry ``text`` asks for by its number, or by its place in the last reply's list."""
+        reference = referenced_entry(text, self.corpus.by_number)
+        if reference is not None:
+            return reference
+        position = referenced_position(text)
+        listed = [n for n in conversation.last_listed(turns) if n in self.corpus.by_number]
+        if position is None or not listed or position > len(listed):
+            return None
+        return EntryReference(listed[position - 1 if position > 0 else -1], None)
 
     def _quoted_entry(self, q: Question, number: int, lang: str) -> Answer:
         """Entry ``number``'s answer for a question that names the entry outright."""

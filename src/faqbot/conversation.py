@@ -213,6 +213,12 @@ def last_offer(turns: list[Turn]) -> int | None:
     return turns[-1].offered if turns else None
 
 
+def last_listed(turns: list[Turn]) -> list[int]:
+    """The entries the last reply listed (closest or related questions), in their order."""
+    reply = turns[-1].reply if turns else None
+    return [hit.number for hit in reply.alternatives] if reply is not None else []
+
+
 def looks_like_followup(text: str) -> bool:
     """Short or pronoun-led questions that probably lean on the previous turn."""
     words = re.findall(r"\w+", text)

@@ -1,4 +1,5 @@
-"""A message that asks for a FAQ entry by its number: "question 5", "#9", "pregunta 10", "6".
+"""A message that asks for a FAQ entry by its number ("question 5", "#9", "pregunta 10",
+"6") or by its place in the list the last reply offered ("the second one", "la primera").
 
 People see the entries' numbers (every answer's source line, the closest questions a
 decline offers, the list of all questions) and ask for one by it, on a phone often by
@@ -6,6 +7,8 @@ the number alone. Such a message holds one of the FAQ's question numbers and not
 but words that point at it: "question", "number", "show me", "what does … say"
 (``POINTING``, in the languages faqbot speaks), function words and openers ("ok 5").
 Any other word ("can ICE keep my data 5 years?") makes it a question like any other.
+An ordinal ("the second one", ``ORDINALS``) with only such words picks from the
+questions the previous reply listed.
 """
 
 from __future__ import annotations
@@ -31,6 +34,18 @@ POINTING = {
     "pt": frozenset("pergunta perguntas numero mostre mostra ler diz favor".split()),
 }
 _NUMBER = re.compile(r"(?:q|n|no|nr|nro)?(\d{1,4})")
+# A place in a list, folded: 1, 2, ... and -1 for the last.
+ORDINALS = {
+    **dict.fromkeys(
+        ("first", "1st", "primera", "primero", "primer", "premiere", "premier", "primeira", "primeiro"), 1
+    ),
+    **dict.fromkeys(("second", "2nd", "segunda", "segundo", "deuxieme", "seconde"), 2),
+    **dict.fromkeys(("third", "3rd", "tercera", "tercero", "tercer", "troisieme", "terceira", "terceiro"), 3),
+    **dict.fromkeys(("fourth", "4th", "cuarta", "cuarto", "quatrieme", "quarta", "quarto"), 4),
+    **dict.fromkeys(("fifth", "5th", "quinta", "quinto", "cinquieme"), 5),
+    **dict.fromkeys(("last", "ultima", "ultimo", "derniere", "dernier"), -1),
+}
+_LIST_WORDS = frozenset("one ones option opcion opciones opcao opção uno una".split())
 
 
 @dataclass(frozen=True)
@@ -56,3 +71,14 @@ def referenced_entry(text: str, numbers: Container[int]) -> EntryReference | Non
         return None
     said = [lang for lang in languages if any(t in POINTING[lang] for t in pointing)]
     return EntryReference(found[0], said[0] if pointing and len(said) == 1 else None)
+
+
+def referenced_position(text: str) -> int | None:
+    """The place (1, 2, ...; -1 for the last) in the previous reply's list that ``text``
+    asks for, when that is all it asks ("the second one", "la segunda", "show me the last")."""
+    tokens = words(text)
+    places = [ORDINALS[t] for t in tokens if t in ORDINALS]
+    if len(places) != 1 or len(tokens) > 8 or any(_NUMBER.fullmatch(t) for t in tokens):
+        return None
+    allowed = function_words() | opener_words() | _LIST_WORDS | frozenset().union(*POINTING.values())
+    return places[0] if all(t in ORDINALS or t in allowed for t in tokens) else None

@@ -141,6 +141,9 @@ KNOWN = vocabulary([BUS_TEXT])
         ("hola Disculpe, ¿el bus de noche pasa los domingos?", 0),
         ("hi Quick question does the Nightline bus run?", 1),
         ("RVT的夜间巴士周日运行吗?", 0),  # Chinese runs on with no spaces: no acronym
+        ("My name is Rosa and when does the night bus run?", 0),  # the name the asker gives
+        ("me llamo Lupe y el bus de noche pasa los domingos?", 0),
+        ("I want to know if the Nightline bus runs on Sundays", 1),  # further on: a name
         ("Do Amtrak-run buses take Valley Cards?", 1),
     ],
 )
@@ -260,6 +263,7 @@ def test_a_possessive_of_the_faqs_own_name_is_its_name(bot):
     assert bot.ask("Who checks New Mexico's compliance with the data rules?").question_number == 11
     assert bot.ask("Does Arizona's Medicaid office give my records to ICE?").kind == "declined"
     assert bot.ask("Can ICE see my Mom's Medicaid info?").kind == "faq"  # "my Mom" is no name
+    assert bot.ask("My name is Maria and I want to know if ICE gets my SNAP data").kind == "faq"
 
 
 @pytest.mark.slow

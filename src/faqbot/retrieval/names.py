@@ -47,6 +47,9 @@ _POSSESSIVE = re.compile(r"['’][sS]$")
 _HYPHEN = re.compile(r"[-‐‑]+")
 SHOUTED_SHARE = 0.7  # of a sentence's words capitalised: capitals mark no names in it
 SHOUTED_MIN_WORDS = 3
+# The verb before a name the asker gives: "I am Jose", "my name is Maria", "me llamo Lupe",
+# "mi nombre es Ana", "je m'appelle Marie", "je suis Marie", "eu me chamo João", "eu sou João".
+_NAMING = frozenset("am is called llamo es appelle suis chamo sou".split())
 
 
 def subject_part(message: str) -> str:
@@ -130,7 +133,6 @@ def _written_names(sentence_words: Sequence[str], ignored: Callable[[str], bool]
     "hola Disculpe"): neither is another subject."""
     if _capitals_say_nothing(sentence_words):
         return set()
-    speaker = first_person_words() | opener_words()
     out = set()
     for k, word in enumerate(sentence_words):
         base = word.lower()
@@ -138,14 +140,20 @@ def _written_names(sentence_words: Sequence[str], ignored: Callable[[str], bool]
             continue
         if len(word) >= 2 and all(ch.isupper() for ch in word):  # IRS, ФБР; not Chinese text holding "ICE"
             out.add(base)
-        elif (
-            k > 0
-            and word[0].isupper()
-            and word[1:].islower()
-            and sentence_words[k - 1].lower() not in speaker
-        ):
+        elif k > 0 and word[0].isupper() and word[1:].islower() and not _the_askers_own(sentence_words[:k]):
             out.add(base)  # a name inside the sentence
     return out
+
+
+def _the_askers_own(before: Sequence[str]) -> bool:
+    """Whether a capitalised word after ``before`` is the asker's own: right after a
+    first-person word or an opener ("my Mom", "hi Quick …"), or the name the asker gives
+    ("I am Jose", "my name is Maria", "me llamo Lupe")."""
+    speaker = first_person_words() | opener_words()
+    last = [w.lower().replace("'", "").replace("’", "") for w in before[-3:]]
+    if not last:
+        return False
+    return last[-1] in speaker or (last[-1] in _NAMING and any(w in speaker for w in last[:-1]))
 
 
 def _capitals_say_nothing(sentence_words: Sequence[str]) -> bool:

@@ -6,7 +6,7 @@ decline offers, the list of all questions) and ask for one by it, on a phone oft
 the number alone. Such a message holds one of the FAQ's question numbers and nothing
 but words that point at it: "question", "number", "show me", "what does … say"
 (``POINTING``, in the languages faqbot speaks), function words and openers ("ok 5").
-Any other word ("can ICE keep my data 5 years?") makes it a question like any other.
+Any other word ("can I renew my card within 5 days?") makes it a question like any other.
 An ordinal ("the second one", ``ORDINALS``) with only such words picks from the
 questions the previous reply listed.
 """
@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Container
 from dataclasses import dataclass
+from functools import cache
 
 from .engine_data import function_words, opener_words
 from .text import words
@@ -57,15 +58,26 @@ class EntryReference:
     language: str | None
 
 
+@cache
+def _neutral() -> frozenset[str]:
+    """Words that neither point at an entry nor ask anything: function words and openers."""
+    return function_words() | opener_words()
+
+
+@cache
+def _around_a_place() -> frozenset[str]:
+    """Words that may surround an ordinal that picks from a list ("show me the second one")."""
+    return _neutral() | _LIST_WORDS | frozenset().union(*POINTING.values())
+
+
 def referenced_entry(text: str, numbers: Container[int]) -> EntryReference | None:
     """The entry ``text`` asks for by its number, when that is all it asks (module docstring)."""
     tokens = words(text)
-    found = [int(m.group(1)) for t in tokens if (m := _NUMBER.fullmatch(t))]
+    matches = [_NUMBER.fullmatch(t) for t in tokens]
+    found = [int(m.group(1)) for m in matches if m]
     if len(found) != 1 or found[0] not in numbers or len(tokens) > 8:
         return None
-    rest = [t for t in tokens if not _NUMBER.fullmatch(t)]
-    neutral = function_words() | opener_words()
-    pointing = [t for t in rest if t not in neutral]
+    pointing = [t for t, m in zip(tokens, matches) if not m and t not in _neutral()]
     languages = [lang for lang, known in POINTING.items() if all(t in known for t in pointing)]
     if not languages:
         return None
@@ -80,5 +92,4 @@ def referenced_position(text: str) -> int | None:
     places = [ORDINALS[t] for t in tokens if t in ORDINALS]
     if len(places) != 1 or len(tokens) > 8 or any(_NUMBER.fullmatch(t) for t in tokens):
         return None
-    allowed = function_words() | opener_words() | _LIST_WORDS | frozenset().union(*POINTING.values())
-    return places[0] if all(t in ORDINALS or t in allowed for t in tokens) else None
+    return places[0] if all(t in ORDINALS or t in _around_a_place() for t in tokens) else None

@@ -4,7 +4,7 @@ A question must be text with something in it; anything else raises
 ``QuestionError`` (a ``ValueError``) with a message a person understands.
 Control characters and lone surrogates (from undecodable command-line bytes)
 are replaced, white space is folded, a question typed in capitals is read in
-lower case (the model reads "WILL THEY DEPORT MY MOM" worse than the same words
+lower case (the model reads "WHEN DO YOU OPEN ON SUNDAY" worse than the same words
 in lower case, and every word of it would look like an acronym), and very long
 text is cut to what the model reads, with a notice saying so.
 """

@@ -138,18 +138,24 @@ def _written_names(sentence_words: Sequence[str], ignored: Callable[[str], bool]
         base = word.lower()
         if not base or ignored(base):
             continue
-        if len(word) >= 2 and all(ch.isupper() for ch in word):  # IRS, ФБР; not Chinese text holding "ICE"
+        if len(word) >= 2 and all(ch.isupper() for ch in word):  # IRS, ФБР; not Chinese text holding "IRS"
             out.add(base)
         elif k > 0 and word[0].isupper() and word[1:].islower() and not _the_askers_own(sentence_words[:k]):
             out.add(base)  # a name inside the sentence
     return out
 
 
+@cache
+def _speaker_words() -> frozenset[str]:
+    """Words after which a capitalised word is the asker's own: first-person words, openers."""
+    return first_person_words() | opener_words()
+
+
 def _the_askers_own(before: Sequence[str]) -> bool:
     """Whether a capitalised word after ``before`` is the asker's own: right after a
     first-person word or an opener ("my Mom", "hi Quick …"), or the name the asker gives
     ("I am Jose", "my name is Maria", "me llamo Lupe")."""
-    speaker = first_person_words() | opener_words()
+    speaker = _speaker_words()
     last = [w.lower().replace("'", "").replace("’", "") for w in before[-3:]]
     if not last:
         return False
@@ -157,16 +163,16 @@ def _the_askers_own(before: Sequence[str]) -> bool:
 
 
 def _capitals_say_nothing(sentence_words: Sequence[str]) -> bool:
-    """A sentence typed in capitals or in Title Case ("WILL THEY DEPORT MY MOM", "Can ICE See
-    My Info"): capitals mark no names in it, so only the listed places and subjects count."""
+    """A sentence typed in capitals or in Title Case ("WHEN DOES THE BUS RUN", "When Does
+    The Night Bus Run"): capitals mark no names in it, so only the listed places and subjects count."""
     cased = [w for w in sentence_words if len(w) >= 2 and w.isalpha()]
     capitalised = sum(w[0].isupper() for w in cased)
     return len(cased) >= SHOUTED_MIN_WORDS and capitalised >= SHOUTED_SHARE * len(cased)
 
 
 def _name_words(sentence: str) -> list[str]:
-    """The words of ``sentence`` as names are looked up: a possessive is its name ("New
-    Mexico's" uses "Mexico") and each part of a hyphenated word is a word ("Medicaid-funded")."""
+    """The words of ``sentence`` as names are looked up: a possessive is its name ("Denver's"
+    uses "Denver") and each part of a hyphenated word is a word ("Amtrak-run")."""
     out = []
     for token in _WORD.findall(sentence):
         for part in _HYPHEN.split(token):

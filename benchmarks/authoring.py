@@ -290,7 +290,7 @@ def clusterings(vectors: np.ndarray, topics: list[str], threshold: float) -> dic
     """The grouping alone (the report's threshold, step 1 skipped) and clusterings told the number of
     topics, each scored by the adjusted Rand index against the written topics."""
     from sklearn.cluster import AgglomerativeClustering, KMeans
-    from sklearn.metrics import adjusted_rand_score
+    from sklearn.metrics import adjusted_rand_score, silhouette_score
 
     u = grouping.unit(vectors)
     k = len(set(topics))
@@ -318,6 +318,9 @@ def clusterings(vectors: np.ndarray, topics: list[str], threshold: float) -> dic
             "ari": round(float(adjusted_rand_score(topics, alone)), 4),
         },
         "told_k": {"k": k, "ari": told_ari},
+        # how well the written topics themselves separate (1 apart, 0 overlapping): the bound
+        # on what any clustering of these vectors can recover
+        "topic_silhouette": round(float(silhouette_score(u, topics, metric="cosine")), 4),
     }
 
 
@@ -504,6 +507,8 @@ def _report_lines(rep: dict[str, Any], name: str, role: str) -> list[str]:
         f"(median {alone['share_median']:.2f}); ARI {alone['ari']:.2f}",
         f"* told there are {rep['told_k']['k']} topics, ARI: "
         + "; ".join(f"{name} {v:.2f}" for name, v in rep["told_k"]["ari"].items()),
+        f"* silhouette of the written topics themselves (cosine; 1 = apart, 0 = overlapping): "
+        f"**{rep['topic_silhouette']:.2f}**",
         f"* Spanish questions ({lang['questions'].get('es', 0)} of {rep['log']['questions']}, by "
         f"`language.detect`): of their {NEIGHBOURS} nearest neighbours, {lang['spanish_neighbours_spanish']:.0%} "
         f"are Spanish and {lang['spanish_neighbours_same_topic']:.0%} share their topic. Of the "

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import conversation, language, render, smalltalk
+from . import conversation, i18n, language, render, smalltalk
 from .build import open_index
 from .bundled import default_corpus_path, default_index_dir
 from .corpus import Corpus, load_corpus
@@ -143,7 +143,7 @@ class FAQBot:
     def ask(self, question: str, history: Iterable[object] | None = None) -> Answer:
         """Answer one question, using earlier turns (``history``) for follow-ups."""
         q = prepare_question(question)
-        lang = language.detect(q.text, default=self.corpus.language)  # the reply's framing
+        lang = self._reply_language(q.text)
         turns = conversation.normalise_history(history)
         reference = self._referenced(q.text, turns)
         if reference is not None:  # "question 5", "pregunta 10", "6" or "the second one" after a list
@@ -170,6 +170,12 @@ class FAQBot:
             answer.repeated = True
             answer.notice = render.join_notices(answer.notice, render.repeated_notice(previous, lang))
         return answer
+
+    def _reply_language(self, text: str) -> str:
+        """The language to frame the reply in: the question's when faqbot speaks it (a
+        French question is not framed in Spanish), else the FAQ's."""
+        said = language.detect(text, default=self.corpus.language, prefer=i18n.LANGUAGES)
+        return said if said in i18n.LANGUAGES else self.corpus.language
 
     def _referenced(self, text: str, turns: list[conversation.Turn]) -> EntryReference | None:
         """The entry ``text`` asks for by its number, or by its place in the last reply's list."""

@@ -22,7 +22,6 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from faqbot.bot import FAQBot  # noqa: E402
 from faqbot.evaluate import ranking_metrics  # noqa: E402
-from faqbot.retrieval import Retriever  # noqa: E402
 
 
 def main() -> int:
@@ -48,7 +47,7 @@ def main() -> int:
     print("| variant | " + " | ".join(f"{n} P@1 | MRR" for n in sets) + " |")
     print("|---|" + "---|---|" * len(sets))
     for label, config in variants.items():
-        retriever = Retriever(bot.index, config)
+        retriever = bot.retriever.variant(config)
         cells = []
         for texts, vectors, expected in sets.values():
             rankings = [[r.number for r in retriever.rank(t, v, k=None)] for t, v in zip(texts, vectors)]

@@ -77,7 +77,6 @@ def main(argv: list[str] | None = None) -> int:
     from faqbot._files import write_atomic
     from faqbot.bot import FAQBot
     from faqbot.evaluate import ranking_metrics
-    from faqbot.retrieval import Retriever
 
     corpus_path = args.work / "stackfaq.jsonl"
     queries = convert(args.xml, corpus_path)
@@ -114,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     results: dict[str, dict[str, float]] = {}
     for name, config in variants.items():
-        retriever = Retriever(bot.index, config)
+        retriever = bot.retriever.variant(config)
         rankings = [[r.number for r in retriever.rank(t, v, k=None)] for t, v in zip(texts, vectors)]
         if config is default:  # the fast path must be what FAQBot.search() returns
             for (q, _), ranking in list(zip(queries, rankings))[:50]:

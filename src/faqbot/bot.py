@@ -59,7 +59,7 @@ class FAQBot:
         self.corpus = corpus
         self.index = index
         self.embedder = embedder
-        self.retriever = Retriever(index, fusion)
+        self.retriever = Retriever(index, fusion, encode_names=self._encode_names)
         self.calibration = calibration or index.calibration
         # Recent questions' vectors: a conversation's earlier questions are re-read on
         # every turn, and one ask may look at the same text more than once.
@@ -133,6 +133,10 @@ class FAQBot:
         vector = self.embedder.encode_one(text, role="query")
         vector.flags.writeable = False
         return vector
+
+    def _encode_names(self, names: list[str]) -> np.ndarray:
+        """Written names' vectors (a question has one or two), cached like questions'."""
+        return np.vstack([self._embed(name) for name in names])
 
     def _hit(self, r: EntryScore) -> Hit:
         score = self.calibration.confidence(r.score)

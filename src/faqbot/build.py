@@ -15,7 +15,10 @@ engine's generic data alone:
 5. the small-talk classifier (``smalltalk.py``), the FAQ's questions, the generic
    outside set and short follow-up questions ("why?") being its "not small talk"
    examples;
-6. the calibration (``retrieval/calibration.py``), cross-validated: probes (the
+6. the FAQ's names and the engine's names it does not mention, as vectors, to tell a
+   name written another way ("Servicios Humanos") from another subject
+   (``retrieval/name_match.py``; the calibration's probes are scored without them);
+7. the calibration (``retrieval/calibration.py``), cross-validated: probes (the
    FAQ's alternates, or its questions, and the outside examples) are split into
    ``FOLDS`` folds; each fold is scored by an index built without it, by the same
    ``Retriever`` that answers users.
@@ -60,6 +63,7 @@ from .retrieval.classifier import PhrasingClassifier, language_directions
 from .retrieval.dense import DenseSearch
 from .retrieval.fusion import Background
 from .retrieval.lexical import LexicalSearch
+from .retrieval.name_match import NameVectors
 from .retrieval.names import vocabulary
 from .retrieval.retriever import Retriever
 from .smalltalk import IntentClassifier
@@ -181,9 +185,15 @@ def build_index(
     outside = phrasings.outside_vectors if phrasings is not None else engine.outside
     background = _background(outside, vectors, kinds)
     dense = DenseSearch.build(vectors, index_type)
-    lexical = LexicalSearch.build([entry_document(e) for e in corpus.entries])
-    corpus_words = vocabulary([entry_document(e) for e in corpus.entries])
+    documents = [entry_document(e) for e in corpus.entries]
+    lexical = LexicalSearch.build(documents)
+    corpus_words = vocabulary(documents)
     classifier = _classifier(phrasings, len(corpus)) if phrasings is not None else None
+    names = (
+        NameVectors.build(documents, corpus_words, lambda texts: embedder.encode(texts, role="query"))
+        if small
+        else None
+    )
     index = assemble(
         chunks,
         numbers,
@@ -194,6 +204,7 @@ def build_index(
         scoring=background,
         classifier=classifier,
         smalltalk=_smalltalk(engine, phrasings, vectors, kinds),
+        names=names,
     )
     if phrasings is not None and len(corpus) <= CV_MAX_ENTRIES:
         index.calibration = _cross_validated(corpus, chunks, vectors, phrasings, background)

@@ -10,6 +10,8 @@ An index folder holds:
 * ``classifier.npz``  the phrasing classifier (``retrieval/classifier.py``; absent for
   FAQs too large to have one),
 * ``smalltalk.npz``   the small-talk intent classifier (``smalltalk.py``),
+* ``names.npz``       the FAQ's names and the engine's names it does not mention, as
+  vectors (``retrieval/name_match.py``; absent for FAQs too large to have a classifier),
 * ``manifest.json``   format version, the embedding model (backend, name, digest),
   dimension, corpus sha256, counts, index type, the background similarities and the
   calibration fitted at build time, and the sha256 of every file above.
@@ -52,12 +54,13 @@ from .retrieval.classifier import PhrasingClassifier
 from .retrieval.dense import DenseSearch
 from .retrieval.fusion import Background
 from .retrieval.lexical import LexicalSearch
+from .retrieval.name_match import NameVectors
 from .smalltalk import IntentClassifier
 from .text import words
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 7  # 7: words.json holds the names of several words the FAQ uses; 6: the classifier projects out language directions; 5: near misses, calibration per FAQ
+FORMAT_VERSION = 8  # 8: names.npz (the FAQ's names and the engine's other names, by meaning); 7: words.json holds the names of several words the FAQ uses; 6: the classifier projects out language directions; 5: near misses, calibration per FAQ
 MANIFEST = "manifest.json"
 VECTORS = "vectors.faiss"
 PASSAGES = "passages.json"
@@ -71,14 +74,15 @@ BM25_FILES = (
 )
 CLASSIFIER = "classifier.npz"
 SMALLTALK = "smalltalk.npz"
+NAMES = "names.npz"
 WORDS = "words.json"
 LOCK = ".lock"
 STAGING_PREFIX = ".staging-"
 # Every name faqbot writes (relative to the index folder); the only ones it reads.
 INDEX_FILES = frozenset(
-    {VECTORS, PASSAGES, CLASSIFIER, SMALLTALK, WORDS, *(f"{BM25_DIR}/{n}" for n in BM25_FILES)}
+    {VECTORS, PASSAGES, CLASSIFIER, SMALLTALK, NAMES, WORDS, *(f"{BM25_DIR}/{n}" for n in BM25_FILES)}
 )
-OWN_NAMES = frozenset({MANIFEST, VECTORS, PASSAGES, CLASSIFIER, SMALLTALK, WORDS, BM25_DIR, LOCK})
+OWN_NAMES = frozenset({MANIFEST, VECTORS, PASSAGES, CLASSIFIER, SMALLTALK, NAMES, WORDS, BM25_DIR, LOCK})
 LOCK_TIMEOUT = 600  # seconds another build may hold the folder
 
 
@@ -99,6 +103,7 @@ class SearchIndex:
     calibration: Calibration = Calibration()
     classifier: PhrasingClassifier | None = None
     smalltalk: IntentClassifier | None = None
+    names: NameVectors | None = None  # the FAQ's names and others, to judge names written another way
     _subject: np.ndarray | None = field(default=None, repr=False)
     _phrasings: dict[str, int] | None = field(default=None, repr=False)
 
@@ -256,6 +261,8 @@ def write_index(index: SearchIndex, folder: Path) -> None:
             index.classifier.save(staging / CLASSIFIER)
         if index.smalltalk is not None:
             index.smalltalk.save(staging / SMALLTALK)
+        if index.names is not None:
+            index.names.save(staging / NAMES)
         files = {rel: file_sha256(staging / rel) for rel in sorted(_relative_files(staging))}
         unknown = set(files) - INDEX_FILES
         if unknown:
@@ -264,7 +271,7 @@ def write_index(index: SearchIndex, folder: Path) -> None:
 
         # Old manifest out first: until the new one lands, the folder is "no index".
         (folder / MANIFEST).unlink(missing_ok=True)
-        for optional in (CLASSIFIER, SMALLTALK):  # an old one must not linger unlisted
+        for optional in (CLASSIFIER, SMALLTALK, NAMES):  # an old one must not linger unlisted
             (folder / optional).unlink(missing_ok=True)
         if (folder / BM25_DIR).is_dir():
             shutil.rmtree(folder / BM25_DIR)
@@ -375,6 +382,7 @@ def load_index(folder: str | Path, corpus: Corpus, embedder: Embedder) -> Search
         words = frozenset(json.loads((folder / WORDS).read_text(encoding="utf-8")))
         classifier = PhrasingClassifier.load(folder / CLASSIFIER) if manifest.get("classifier") else None
         smalltalk = IntentClassifier.load(folder / SMALLTALK) if SMALLTALK in files else None
+        names = NameVectors.load(folder / NAMES) if NAMES in files else None
         scoring = Background(**manifest["scoring"])
         calibration = Calibration.from_dict(manifest["calibration"])
         chunks = [Chunk(int(p["number"]), ChunkKind(p["kind"]), p["text"]) for p in table["passages"]]
@@ -406,4 +414,5 @@ def load_index(folder: str | Path, corpus: Corpus, embedder: Embedder) -> Search
         calibration=calibration,
         classifier=classifier,
         smalltalk=smalltalk,
+        names=names,
     )

@@ -20,6 +20,10 @@ place and subject lists are generic, and the FAQ's own words come from its index
 Only the names in what the question asks about count (``subject_part``): people set
 the scene with names of their own ("I'm from Guatemala, does the bus take bikes?",
 "my sister Maria says ..., is that true?"), and those say who asks, not what about.
+
+A capitalised name may be the FAQ's own written another way ("el Departamento de
+Servicios Humanos" for its Human Services Department): ``unknown_names`` takes an
+``own`` judge for whole written names (``name_match.py`` judges them by meaning).
 """
 
 from __future__ import annotations
@@ -50,6 +54,13 @@ SHOUTED_MIN_WORDS = 3
 # The verb before a name the asker gives: "I am Jose", "my name is Maria", "me llamo Lupe",
 # "mi nombre es Ana", "je m'appelle Marie", "je suis Marie", "eu me chamo João", "eu sou João".
 _NAMING = frozenset("am is called llamo es appelle suis chamo sou".split())
+# Lower-case words inside a name of several words: "Department of Health", "Departamento de
+# Servicios Humanos", "Ministère de la Santé". Not "and"/"y": they join two names.
+_NAME_LINKS = frozenset("of for the de del la las los el des du d da do dos das di".split())
+_ARTICLES = frozenset(
+    "the la las los el".split()
+)  # inside a name only after "of", "de": "Department of the Interior"
+OwnJudge = Callable[[Sequence[str]], Sequence[bool]]
 
 
 def subject_part(message: str) -> str:
@@ -101,9 +112,13 @@ def _subject_pattern() -> re.Pattern[str]:
     return re.compile(r"\b(" + "|".join(re.escape(n) for n in subject_keys()) + r")(?:e?s)?\b")
 
 
-def unknown_names(text: str, known: Container[str]) -> int:
+def unknown_names(text: str, known: Container[str], own: OwnJudge | None = None) -> int:
     """How many places, subjects, acronyms and capitalised names ``text`` uses that ``known``
-    (the FAQ's ``vocabulary``) does not contain (each name counted once)."""
+    (the FAQ's ``vocabulary``) does not contain (each name counted once).
+
+    ``own`` (optional) is given the written names that hold such a word, whole ("Servicios
+    Humanos"), and says for each whether it is one of the FAQ's own, written another way;
+    those do not count."""
     lower = text.lower()
     subjects = [
         s
@@ -111,8 +126,8 @@ def unknown_names(text: str, known: Container[str]) -> int:
         if s not in _case_sensitive_subjects() or re.search(rf"\b{re.escape(s.upper())}\b", text)
     ]
     twins = subject_twins()
-    found = {name for name in _place_pattern().findall(lower) if not _mentioned(name, known)}
-    found.update(s for s in subjects if not any(_mentioned(twin, known) for twin in twins[s]))
+    found = {name for name in _place_pattern().findall(lower) if not mentioned(name, known)}
+    found.update(s for s in subjects if not any(mentioned(twin, known) for twin in twins[s]))
     listed = {w for name in found for w in words(name)}
     stop = function_words()
     places = _places()
@@ -120,29 +135,75 @@ def unknown_names(text: str, known: Container[str]) -> int:
     def ignored(base: str) -> bool:
         return base in known or base in stop or base in places or base in listed
 
-    for sentence in sentences(text):
-        found |= _written_names(_name_words(sentence), ignored)
+    written = [
+        span for sentence in sentences(text) for span in _written_names(_name_words(sentence), ignored)
+    ]
+    if own is not None and written:
+        judged = own([name for name, _ in written])
+        written = [span for span, mine in zip(written, judged, strict=True) if not mine]
+    for _, bases in written:
+        found |= bases
     return len(found)
 
 
-def _written_names(sentence_words: Sequence[str], ignored: Callable[[str], bool]) -> set[str]:
+def _written_names(
+    sentence_words: Sequence[str], ignored: Callable[[str], bool]
+) -> list[tuple[str, set[str]]]:
     """The acronyms and capitalised words inside one sentence that ``ignored`` does not
-    skip, folded. Capitals say nothing in a sentence typed in capitals or Title Case. A
-    capitalised word right after a first-person word is the asker's own ("my Mom", "mi
-    Esposo"), and one right after an opener starts the question ("hi Quick question",
-    "hola Disculpe"): neither is another subject."""
+    skip, folded, each with the whole name it is part of: ("Servicios Humanos",
+    {"servicios", "humanos"}). Capitals say nothing in a sentence typed in capitals or
+    Title Case. A capitalised word right after a first-person word is the asker's own
+    ("my Mom", "mi Esposo"), and one right after an opener starts the question ("hi Quick
+    question", "hola Disculpe"): neither is another subject."""
     if _capitals_say_nothing(sentence_words):
-        return set()
-    out = set()
+        return []
+    return _capital_spans(sentence_words, ignored)
+
+
+def _capital_spans(
+    sentence_words: Sequence[str], ignored: Callable[[str], bool]
+) -> list[tuple[str, set[str]]]:
+    """``_written_names`` in a sentence whose capitals mark names."""
+    spans: list[tuple[list[str], set[str]]] = []
+    linking: list[str] = []  # "de", "of" after a capitalised word: inside a name if one follows
+    open_span = False
+    stop = function_words()
     for k, word in enumerate(sentence_words):
         base = word.lower()
-        if not base or ignored(base):
+        capital = bool(word) and word[0].isupper()
+        if capital and (open_span or base not in stop):
+            if open_span:
+                spans[-1][0].extend([*linking, word])
+            else:
+                spans.append(([word], set()))
+            open_span, linking = True, []
+        elif open_span and base in _NAME_LINKS and (linking or base not in _ARTICLES):
+            linking.append(word)
+            continue
+        else:
+            open_span, linking = False, []
+        if not open_span or not base or ignored(base):
             continue
         if len(word) >= 2 and all(ch.isupper() for ch in word):  # IRS, ФБР; not Chinese text holding "IRS"
-            out.add(base)
+            spans[-1][1].add(base)
         elif k > 0 and word[0].isupper() and word[1:].islower() and not _the_askers_own(sentence_words[:k]):
-            out.add(base)  # a name inside the sentence
-    return out
+            spans[-1][1].add(base)  # a name inside the sentence
+    return [(" ".join(name), bases) for name, bases in spans if bases]
+
+
+def faq_names(documents: Iterable[str]) -> list[str]:
+    """The names a FAQ writes, whole: its acronyms and capitalised words with the words that
+    link them ("New Mexico Human Services Department", "HSD", "Motor Vehicle Division"),
+    each once. A capitalised word alone at the start of a sentence ("Additionally") is not one."""
+    found: dict[str, None] = {}
+    for document in documents:
+        for line in document.splitlines():
+            for sentence in sentences(line):
+                tokens = _name_words(sentence)
+                for name, _ in _capital_spans(["", *tokens], lambda base: False):
+                    if name != tokens[0] or name.isupper():
+                        found.setdefault(name, None)
+    return list(found)
 
 
 @cache
@@ -182,7 +243,7 @@ def _name_words(sentence: str) -> list[str]:
     return out
 
 
-def _mentioned(name: str, known: Container[str]) -> bool:
+def mentioned(name: str, known: Container[str]) -> bool:
     """A one-word name is mentioned when the FAQ uses the word; a longer one only when the
     FAQ uses the whole name (``vocabulary``): "community center" is not mentioned by a
     FAQ that says "community service" and "the Adult Learning Center"."""

@@ -16,6 +16,7 @@ import numpy as np
 from ..chunking import ChunkKind
 from ..text import words
 from .fusion import FusionConfig, fuse, rescale
+from .name_match import Encode
 from .names import subject_part, unknown_names
 
 if TYPE_CHECKING:
@@ -37,11 +38,28 @@ class EntryScore:
 
 
 class Retriever:
-    """Ranks the entries of one SearchIndex for a query."""
+    """Ranks the entries of one SearchIndex for a query.
 
-    def __init__(self, index: SearchIndex, config: FusionConfig | None = None):
+    ``encode_names`` (texts -> unit query vectors) lets it judge a capitalised name the FAQ
+    never spells so ("Servicios Humanos") by meaning, with the index's ``names``
+    (``name_match.py``); without it, or without them, such a name counts as another subject.
+    """
+
+    def __init__(
+        self,
+        index: SearchIndex,
+        config: FusionConfig | None = None,
+        encode_names: Encode | None = None,
+    ):
         self.index = index
         self.config = config or FusionConfig()
+        self._encode_names = encode_names
+        names = index.names
+        self._own_name = names.judge(encode_names) if names is not None and encode_names else None
+
+    def variant(self, config: FusionConfig) -> Retriever:
+        """The same retriever with other fusion weights (the benchmarks compare them)."""
+        return Retriever(self.index, config, self._encode_names)
 
     def coverage(self, query: str) -> float:
         """The share of the query's words that occur anywhere in the FAQ (1 for no words)."""
@@ -116,7 +134,7 @@ class Retriever:
             coverage=self.coverage(query),
             classified=p_entry,
             outside=outside,
-            names=unknown_names(subject_part(query), idx.words),
+            names=unknown_names(subject_part(query), idx.words, own=self._own_name),
         )
 
         order = np.argsort(-fused, kind="stable")

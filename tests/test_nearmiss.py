@@ -12,7 +12,7 @@ import pytest
 
 from faqbot.engine_data import bare_subject, other_subjects, place_names
 from faqbot.nearmiss import MAX_NEAR_MISSES, PER_NAME, names_in, near_misses, subject_names
-from faqbot.retrieval.names import subject_part, unknown_names, vocabulary
+from faqbot.retrieval.names import INSIDE, subject_part, unknown_names, vocabulary
 from faqbot.text import question_part
 
 BUS_QUESTIONS = [
@@ -219,6 +219,28 @@ def test_a_phrase_does_not_run_across_two_documents():
     assert unknown_names("does the community center sell passes?", vocabulary(["community", "center"])) == 1
 
 
+def test_a_place_the_faq_writes_only_inside_a_longer_one_is_another_place_alone():
+    """A FAQ that says only "New Mexico" does not mention Mexico: "does Mexico share my data?"
+    names another place, "nuevo mexico comparte…" (a word before it) is the FAQ's own."""
+    new_mexico = vocabulary(["Does New Mexico share data?", "¿nuevo méxico comparte mis datos?"])
+    assert INSIDE + "mexico" in new_mexico  # the Spanish alternate's "méxico" is inside a name
+    for other in (
+        "Does Mexico share my data?",
+        "¿México le da mis datos?",
+        "¿el gobierno de México lo sabe?",
+    ):
+        assert unknown_names(other, new_mexico) == 1, other
+    for own in (
+        "does new mexico share my data?",
+        "nuevo mexico le da mis datos?",
+        "o novo méxico compartilha?",
+    ):
+        assert unknown_names(own, new_mexico) == 0, own
+    both = vocabulary(["Does New Mexico share data with Mexico?"])
+    assert INSIDE + "mexico" not in both
+    assert unknown_names("Does Mexico share my data?", both) == 0
+
+
 # --- with the real model: the whole chain ----------------------------------------------------
 
 
@@ -227,6 +249,8 @@ def test_a_swapped_subject_question_is_declined_and_its_original_answered(bot):
     original = bot.ask("Does New Mexico share benefits data with ICE?")
     assert original.kind == "faq"
     assert bot.ask("Does Texas share benefits data with ICE?").kind == "declined"
+    assert bot.ask("Does Mexico share my data with ICE?").kind == "declined"  # not New Mexico
+    assert bot.ask("nuevo mexico le da mis datos a ICE?").kind == "faq"
 
 
 @pytest.mark.slow

@@ -61,6 +61,7 @@ _ARTICLES = frozenset(
     "the la las los el".split()
 )  # inside a name only after "of", "de": "Department of the Interior"
 OwnJudge = Callable[[Sequence[str]], Sequence[bool]]
+INSIDE = "inside:"  # in a vocabulary: a one-word place the FAQ writes only inside a longer one
 
 
 def subject_part(message: str) -> str:
@@ -126,7 +127,11 @@ def unknown_names(text: str, known: Container[str], own: OwnJudge | None = None)
         if s not in _case_sensitive_subjects() or re.search(rf"\b{re.escape(s.upper())}\b", text)
     ]
     twins = subject_twins()
-    found = {name for name in _place_pattern().findall(lower) if not mentioned(name, known)}
+    found = {
+        m.group(1)
+        for m in _place_pattern().finditer(lower)
+        if not mentioned(m.group(1), known) or _stands_alone(m.group(1), lower[: m.start()], known)
+    }
     found.update(s for s in subjects if not any(mentioned(twin, known) for twin in twins[s]))
     listed = {w for name in found for w in words(name)}
     stop = function_words()
@@ -278,11 +283,38 @@ def _whole_names(tokens: Sequence[str]) -> set[str]:
 
 
 def vocabulary(documents: Iterable[str]) -> frozenset[str]:
-    """What ``unknown_names`` compares a question with: the documents' words (folded) and
-    the places and subjects of several words they use whole ("community center")."""
+    """What ``unknown_names`` compares a question with: the documents' words (folded), the
+    places and subjects of several words they use whole ("community center"), and a marker
+    (``INSIDE``) for each one-word place they write only inside a longer one ("mexico" in
+    "New Mexico")."""
     found: set[str] = set()
+    alone: set[str] = set()
     for document in documents:
         tokens = words(document)
         found.update(tokens)
         found |= _whole_names(tokens)
+        lower = document.lower()
+        alone.update(
+            " ".join(words(m.group(1)))
+            for m in _place_pattern().finditer(lower)
+            if _after_a_break(lower[: m.start()])  # not "nuevo méxico" in a Spanish alternate
+        )
+    for place in _places():
+        key = " ".join(words(place))
+        if " " not in key and key in found and key not in alone:
+            found.add(INSIDE + key)
     return frozenset(found)
+
+
+def _stands_alone(place: str, before: str, known: Container[str]) -> bool:
+    """Whether ``place``, which the FAQ writes only inside a longer place name ("Mexico" in
+    "New Mexico"), stands alone in a question: nothing before it, or a function word ("does
+    Mexico share …", "de México"). After another word it is part of a name ("nuevo mexico")."""
+    return INSIDE + " ".join(words(place)) in known and _after_a_break(before)
+
+
+def _after_a_break(before: str) -> bool:
+    """Whether a name after the text ``before`` starts on its own: nothing or a function word
+    before it, not another word of a longer name."""
+    previous = words(before)[-1:]
+    return not previous or previous[0] in function_words()

@@ -102,26 +102,22 @@ def test_name_vectors_survive_a_save_and_load(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "question",
+    ("question", "kind"),
     [
-        "¿El Departamento de Servicios Humanos le da mis datos a ICE?",
-        "La oficina del desempleo, la de Workforce Solutions, también manda datos a ICE junto con Servicios Humanos?",
-        "Le Nouveau-Mexique partage-t-il mes données avec ICE ?",
-        "O Novo México compartilha meus dados com o ICE?",
+        # the FAQ's own names in another language: answered
+        ("¿El Departamento de Servicios Humanos le da mis datos a ICE?", "faq"),
+        (
+            "La oficina del desempleo, la de Workforce Solutions, también manda datos a ICE junto con Servicios Humanos?",
+            "faq",
+        ),
+        ("Le Nouveau-Mexique partage-t-il mes données avec ICE ?", "faq"),
+        ("O Novo México compartilha meus dados com o ICE?", "faq"),
+        # other agencies and companies: still declined
+        ("Does the Department of Homeland Security get my SNAP data?", "declined"),
+        ("¿El Departamento de Seguridad Nacional recibe mis datos de SNAP?", "declined"),
+        ("Does Wells Fargo share my data with ICE?", "declined"),
+        ("will USCIS count it as public charge if my kids get SNAP?", "declined"),
     ],
 )
-def test_the_faqs_own_names_in_another_language_are_answered(bot, question):
-    assert bot.ask(question).kind == "faq", question
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        "Does the Department of Homeland Security get my SNAP data?",
-        "¿El Departamento de Seguridad Nacional recibe mis datos de SNAP?",
-        "Does Wells Fargo share my data with ICE?",
-        "will USCIS count it as public charge if my kids get SNAP?",
-    ],
-)
-def test_other_agencies_and_companies_are_still_declined(bot, question):
-    assert bot.ask(question).kind == "declined", question
+def test_own_names_in_another_language_are_answered_and_other_subjects_declined(bot, question, kind):
+    assert bot.ask(question).kind == kind, question

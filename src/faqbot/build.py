@@ -16,7 +16,7 @@ engine's generic data alone:
    outside set and short follow-up questions ("why?") being its "not small talk"
    examples;
 6. the FAQ's names and the engine's names it does not mention, as vectors, to tell a
-   name written another way ("Servicios Humanos") from another subject
+   name written another way ("Biblioteca Pública") from another subject
    (``retrieval/name_match.py``; the calibration's probes are scored without them);
 7. the calibration (``retrieval/calibration.py``), cross-validated: probes (the
    FAQ's alternates, or its questions, and the outside examples) are split into

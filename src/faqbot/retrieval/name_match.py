@@ -1,7 +1,7 @@
 """Names written another way: is a name the FAQ never spells so one of its own?
 
-Readers name a FAQ's own subjects in their language: "el Departamento de Servicios
-Humanos" for its Human Services Department, "le Nouveau-Mexique" for New Mexico.
+Readers name a FAQ's own subjects in their language: "la Biblioteca Pública de
+Denver" for its Denver Public Library, "Nueva York" for New York.
 Read word by word (``names.unknown_names``), such a name is one the FAQ never uses,
 and the question is scored down as if it asked about something else.
 
@@ -16,9 +16,8 @@ and is the FAQ's own when the nearest of them all is one of the FAQ's, and not a
 part of it: "Kindle Unlimited" is near the FAQ's "Kindle", but a name built on one
 of the FAQ's names is another subject. Taking the
 nearest other name as the bar, not a fixed similarity, keeps the rule the same for
-any model (e5 rates any two names alike, MiniLM few): "Seguro Social" is nearer the
-engine's "aseguradora" than the FAQ's "Medicaid", "Departamento de Seguridad
-Nacional" nearer "Department of Defense" than any name of the FAQ's.
+any model (e5 rates any two names as alike): "Departamento de Seguridad Nacional"
+is nearer the engine's "Department of Defense" than any name of a library's FAQ.
 
 The vectors are made when the index is built (``NameVectors.build``) and saved with it.
 """
@@ -61,13 +60,9 @@ class NameVectors:
     @classmethod
     def build(cls, documents: Sequence[str], known: frozenset[str], encode: Encode) -> NameVectors:
         """The vectors for a FAQ of ``documents`` whose vocabulary is ``known``."""
-        own, other = faq_names(documents), other_names(known)
-        dimension = encode(["x"]).shape[1]
-
-        def vectors(texts: list[str]) -> np.ndarray:
-            return encode(texts).astype(np.float32) if texts else np.zeros((0, dimension), np.float32)
-
-        return cls(tuple(own), vectors(own), vectors(other))
+        own = faq_names(documents)
+        vectors = encode([*own, *other_names(known)]).astype(np.float32)  # the engine's are never none
+        return cls(tuple(own), vectors[: len(own)], vectors[len(own) :])
 
     def is_own(self, names: Sequence[str], vectors: np.ndarray) -> list[bool]:
         """For each written name (and its vector, a row): is its nearest name one of the

@@ -21,9 +21,9 @@ Only the names in what the question asks about count (``subject_part``): people 
 the scene with names of their own ("I'm from Guatemala, does the bus take bikes?",
 "my sister Maria says ..., is that true?"), and those say who asks, not what about.
 
-A capitalised name may be the FAQ's own written another way ("el Departamento de
-Servicios Humanos" for its Human Services Department): ``unknown_names`` takes an
-``own`` judge for whole written names (``name_match.py`` judges them by meaning).
+A capitalised name may be the FAQ's own written another way ("la Biblioteca Pública
+de Denver" for its Denver Public Library): ``unknown_names`` takes an ``own`` judge
+for whole written names (``name_match.py`` judges them by meaning).
 """
 
 from __future__ import annotations
@@ -55,13 +55,13 @@ SHOUTED_MIN_WORDS = 3
 # "mi nombre es Ana", "je m'appelle Marie", "je suis Marie", "eu me chamo João", "eu sou João".
 _NAMING = frozenset("am is called llamo es appelle suis chamo sou".split())
 # Lower-case words inside a name of several words: "Department of Health", "Departamento de
-# Servicios Humanos", "Ministère de la Santé". Not "and"/"y": they join two names.
+# Salud", "Ministère de la Santé". Not "and"/"y": they join two names.
 _NAME_LINKS = frozenset("of for the de del la las los el des du d da do dos das di".split())
-_ARTICLES = frozenset(
-    "the la las los el".split()
-)  # inside a name only after "of", "de": "Department of the Interior"
+# Articles are inside a name only after "of", "de": "Department of the Interior".
+_ARTICLES = frozenset("the la las los el".split())
 OwnJudge = Callable[[Sequence[str]], Sequence[bool]]
 INSIDE = "inside:"  # in a vocabulary: a one-word place the FAQ writes only inside a longer one
+_LOOK_BACK = 40  # characters read before a place for the word in front of it
 
 
 def subject_part(message: str) -> str:
@@ -117,8 +117,8 @@ def unknown_names(text: str, known: Container[str], own: OwnJudge | None = None)
     """How many places, subjects, acronyms and capitalised names ``text`` uses that ``known``
     (the FAQ's ``vocabulary``) does not contain (each name counted once).
 
-    ``own`` (optional) is given the written names that hold such a word, whole ("Servicios
-    Humanos"), and says for each whether it is one of the FAQ's own, written another way;
+    ``own`` (optional) is given the written names that hold such a word, whole ("Biblioteca
+    Pública"), and says for each whether it is one of the FAQ's own, written another way;
     those do not count."""
     lower = text.lower()
     subjects = [
@@ -130,7 +130,7 @@ def unknown_names(text: str, known: Container[str], own: OwnJudge | None = None)
     found = {
         m.group(1)
         for m in _place_pattern().finditer(lower)
-        if not mentioned(m.group(1), known) or _stands_alone(m.group(1), lower[: m.start()], known)
+        if not mentioned(m.group(1), known) or _stands_alone(m.group(1), lower, m.start(), known)
     }
     found.update(s for s in subjects if not any(mentioned(twin, known) for twin in twins[s]))
     listed = {w for name in found for w in words(name)}
@@ -155,8 +155,8 @@ def _written_names(
     sentence_words: Sequence[str], ignored: Callable[[str], bool]
 ) -> list[tuple[str, set[str]]]:
     """The acronyms and capitalised words inside one sentence that ``ignored`` does not
-    skip, folded, each with the whole name it is part of: ("Servicios Humanos",
-    {"servicios", "humanos"}). Capitals say nothing in a sentence typed in capitals or
+    skip, folded, each with the whole name it is part of: ("Biblioteca Pública",
+    {"biblioteca", "pública"}). Capitals say nothing in a sentence typed in capitals or
     Title Case. A capitalised word right after a first-person word is the asker's own
     ("my Mom", "mi Esposo"), and one right after an opener starts the question ("hi Quick
     question", "hola Disculpe"): neither is another subject."""
@@ -198,7 +198,7 @@ def _capital_spans(
 
 def faq_names(documents: Iterable[str]) -> list[str]:
     """The names a FAQ writes, whole: its acronyms and capitalised words with the words that
-    link them ("New Mexico Human Services Department", "HSD", "Motor Vehicle Division"),
+    link them ("Denver Public Library", "RTD", "Department of Motor Vehicles"),
     each once. A capitalised word alone at the start of a sentence ("Additionally") is not one."""
     found: dict[str, None] = {}
     for document in documents:
@@ -285,8 +285,8 @@ def _whole_names(tokens: Sequence[str]) -> set[str]:
 def vocabulary(documents: Iterable[str]) -> frozenset[str]:
     """What ``unknown_names`` compares a question with: the documents' words (folded), the
     places and subjects of several words they use whole ("community center"), and a marker
-    (``INSIDE``) for each one-word place they write only inside a longer one ("mexico" in
-    "New Mexico")."""
+    (``INSIDE``) for each one-word place they write only inside a longer one ("virginia" in
+    "West Virginia")."""
     found: set[str] = set()
     alone: set[str] = set()
     for document in documents:
@@ -297,7 +297,7 @@ def vocabulary(documents: Iterable[str]) -> frozenset[str]:
         alone.update(
             " ".join(words(m.group(1)))
             for m in _place_pattern().finditer(lower)
-            if _after_a_break(lower[: m.start()])  # not "nuevo méxico" in a Spanish alternate
+            if _after_a_break(lower, m.start())  # not "Virginia Occidental" in a Spanish alternate
         )
     for place in _places():
         key = " ".join(words(place))
@@ -306,15 +306,16 @@ def vocabulary(documents: Iterable[str]) -> frozenset[str]:
     return frozenset(found)
 
 
-def _stands_alone(place: str, before: str, known: Container[str]) -> bool:
-    """Whether ``place``, which the FAQ writes only inside a longer place name ("Mexico" in
-    "New Mexico"), stands alone in a question: nothing before it, or a function word ("does
-    Mexico share …", "de México"). After another word it is part of a name ("nuevo mexico")."""
-    return INSIDE + " ".join(words(place)) in known and _after_a_break(before)
+def _stands_alone(place: str, text: str, start: int, known: Container[str]) -> bool:
+    """Whether ``place``, which the FAQ writes only inside a longer place name ("Virginia" in
+    "West Virginia"), stands alone in ``text`` at ``start``: nothing before it, or a function
+    word ("does Virginia …", "de Virginia"). After another word it is part of a name
+    ("virginia occidental")."""
+    return INSIDE + " ".join(words(place)) in known and _after_a_break(text, start)
 
 
-def _after_a_break(before: str) -> bool:
-    """Whether a name after the text ``before`` starts on its own: nothing or a function word
-    before it, not another word of a longer name."""
-    previous = words(before)[-1:]
+def _after_a_break(text: str, start: int) -> bool:
+    """Whether a name at ``start`` in ``text`` starts on its own: nothing or a function word
+    before it, not another word of a longer name (only the last word before it is read)."""
+    previous = words(text[max(0, start - _LOOK_BACK) : start])[-1:]
     return not previous or previous[0] in function_words()

@@ -41,7 +41,7 @@ class Retriever:
     """Ranks the entries of one SearchIndex for a query.
 
     ``encode_names`` (texts -> unit query vectors) lets it judge a capitalised name the FAQ
-    never spells so ("Servicios Humanos") by meaning, with the index's ``names``
+    never spells so ("Biblioteca Pública") by meaning, with the index's ``names``
     (``name_match.py``); without it, or without them, such a name counts as another subject.
     """
 

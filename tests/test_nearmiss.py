@@ -143,6 +143,10 @@ KNOWN = vocabulary([BUS_TEXT])
         ("RVT的夜间巴士周日运行吗?", 0),  # Chinese runs on with no spaces: no acronym
         ("My name is Rosa and when does the night bus run?", 0),  # the name the asker gives
         ("me llamo Lupe y el bus de noche pasa los domingos?", 0),
+        ("my dog Biscuit chewed up my Valley Card, what do I do", 0),  # someone the asker knows
+        ("mi suegra Carmen usa el bus de noche, pasa los domingos?", 0),
+        ("does my bank Chase sell Valley Cards?", 2),  # a subject, then its name: both count
+        ("my dog Biscuit rode the Nightline bus, is that ok", 1),  # only the name right after "my dog"
         ("I want to know if the Nightline bus runs on Sundays", 1),  # further on: a name
         ("Do Amtrak-run buses take Valley Cards?", 1),
     ],

@@ -11,13 +11,19 @@
 * ``function_words.json`` — words that name no topic, per language.
 * ``first_person.json`` — words by which a speaker refers to themselves, per
   language: a clause that uses one says who asks ("I'm from Guatemala, ..."), so
-  its names are not what the question is about (``retrieval/names.py``).
+  its names are not what the question is about (``retrieval/names.py``); and the
+  first-person possessives: a name right after "my dog", "mi suegra" is someone the
+  asker knows.
 * ``entities.json`` — other subjects (public bodies, companies, programmes, laws):
   a question naming one its FAQ never mentions is probably about something else
   (``retrieval/names.py``), and a FAQ's own subject is swapped for them to make
   near misses (``nearmiss.py``). Their other names, in English ("law enforcement")
   or other languages ("el banco"), are twins: a FAQ that mentions the bank
   mentions "el banco".
+
+* ``dictionary-<language>.txt`` — the words of a language, one per line: a word
+  that is neither the FAQ's nor in its language's dictionary may be a typing slip
+  (``retrieval/spelling.py``). English only, for now.
 
 Encoding the ~1,400 outside, small-talk and follow-up examples takes a while on a small
 machine, and every index build needs them, so their vectors are cached per model
@@ -111,10 +117,27 @@ def function_words() -> frozenset[str]:
 
 
 @cache
+def dictionary(language: str) -> frozenset[str]:
+    """The words of ``language`` (lower case), or none when the engine has no dictionary for it."""
+    path = DATA / f"dictionary-{language}.txt"
+    if not path.is_file():
+        return frozenset()
+    with open(path, encoding="utf-8") as f:
+        return frozenset(w for line in f if (w := line.strip()) and not w.startswith("#"))
+
+
+@cache
 def first_person_words() -> frozenset[str]:
     """Words by which a speaker refers to themselves, folded, in every language the data has."""
-    data = _load("first_person.json")
-    return frozenset(fold(w) for key, words in data.items() if not key.startswith("_") for w in words)
+    speaker = _load("first_person.json")["speaker"]
+    return frozenset(fold(w) for words in speaker.values() for w in words)
+
+
+@cache
+def first_person_possessives() -> frozenset[str]:
+    """First-person possessives ("my", "mi", "nuestra"), folded, in every language the data has."""
+    possessive = _load("first_person.json")["possessive"]
+    return frozenset(fold(w) for words in possessive.values() for w in words)
 
 
 @cache

@@ -34,6 +34,7 @@ from functools import cache
 
 from ..engine_data import (
     bare_subject,
+    first_person_possessives,
     first_person_words,
     function_words,
     opener_words,
@@ -219,13 +220,26 @@ def _speaker_words() -> frozenset[str]:
 
 def _the_askers_own(before: Sequence[str]) -> bool:
     """Whether a capitalised word after ``before`` is the asker's own: right after a
-    first-person word or an opener ("my Mom", "hi Quick …"), or the name the asker gives
-    ("I am Jose", "my name is Maria", "me llamo Lupe")."""
+    first-person word or an opener ("my Mom", "hi Quick …"), the name the asker gives
+    ("I am Jose", "my name is Maria", "me llamo Lupe"), or the name of someone the asker
+    knows ("my dog Biscuit", "mi suegra Carmen"; not "my bank Chase": a bank is a subject)."""
     speaker = _speaker_words()
     last = [w.lower().replace("'", "").replace("’", "") for w in before[-3:]]
     if not last:
         return False
-    return last[-1] in speaker or (last[-1] in _NAMING and any(w in speaker for w in last[:-1]))
+    return (
+        last[-1] in speaker
+        or (last[-1] in _NAMING and any(w in speaker for w in last[:-1]))
+        or (len(last) >= 2 and last[-2] in first_person_possessives() and _a_kin_word(before[-1]))
+    )
+
+
+def _a_kin_word(word: str) -> bool:
+    """Whether ``word``, between a possessive and a name, can say who the name is ("dog",
+    "suegra"): a lower-case word that is neither a function word nor one of the engine's
+    subjects ("bank", "school": "my bank Chase" names another institution)."""
+    base = fold(word)
+    return word.islower() and base not in function_words() and not _subject_pattern().fullmatch(base)
 
 
 def _capitals_say_nothing(sentence_words: Sequence[str]) -> bool:

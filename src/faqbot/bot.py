@@ -3,6 +3,7 @@
 ``FAQBot.ask`` runs five stages, each its own module with a narrow input and output:
 
 1. **prepare** the question (``question.py``): validated, tidied, cut to what is read;
+   for the search, typing slips are mended toward the FAQ's words (``retrieval/spelling.py``);
 2. **read the conversation** (``conversation.py``): earlier turns as data; a message
    that asks for an entry by its number ("question 5", ``entry_reference.py``) or in
    the FAQ's own wording gets that entry outright;
@@ -37,7 +38,7 @@ from .index import SearchIndex
 from .limits import MAX_QUESTION_CHARS, QUERY_VECTOR_CACHE
 from .models import Answer, Entry, Hit, Passage
 from .question import Question, prepare_question
-from .retrieval import Calibration, EntryScore, FusionConfig, Retriever
+from .retrieval import Calibration, EntryScore, FusionConfig, Retriever, Spelling
 
 
 class FAQBot:
@@ -60,6 +61,7 @@ class FAQBot:
         self.index = index
         self.embedder = embedder
         self.retriever = Retriever(index, fusion, encode_names=self._encode_names)
+        self.spelling = Spelling(index.words, corpus.language)
         self.calibration = calibration or index.calibration
         # Recent questions' vectors: a conversation's earlier questions are re-read on
         # every turn, and one ask may look at the same text more than once.
@@ -125,7 +127,7 @@ class FAQBot:
     def search(self, question: str, k: int = 5) -> list[Hit]:
         """The k best-matching entries, ranked, no threshold applied."""
         q = prepare_question(question)
-        reading = self.followups.read_alone(q.text, depth=k)
+        reading = self.followups.read_alone(self.spelling.mend(q.text), depth=k)
         return [self._hit(r) for r in reading.ranked]
 
     def _encode_query(self, text: str) -> np.ndarray:
@@ -153,20 +155,21 @@ class FAQBot:
         if reference is not None:  # "question 5", "pregunta 10", "6" or "the second one" after a list
             said = reference.language or (turns[-1].reply.language if turns and turns[-1].reply else None)
             return self._quoted_entry(q, reference.number, said or lang)
-        vector = self._embed(q.text)  # encoded once: small talk and retrieval share it
-        intent = self.index.smalltalk.intent(vector, q.text) if self.index.smalltalk is not None else None
-        if intent is not None and self._answerable(q.text, vector, intent.probability):
+        text = self.spelling.mend(q.text)  # what is searched; the answer shows what was typed
+        vector = self._embed(text)  # encoded once: small talk and retrieval share it
+        intent = self.index.smalltalk.intent(vector, text) if self.index.smalltalk is not None else None
+        if intent is not None and self._answerable(text, vector, intent.probability):
             intent = None  # "who oversees this?" sounds like chat, but the FAQ answers it
         if intent is not None:
             offered = conversation.last_offer(turns) if smalltalk.is_yes(q.text) else None
             if offered is not None and offered in self.corpus.by_number:
                 return self._accept_offer(q, offered, lang)
             return self._smalltalk(q, intent.name, lang)
-        exact = self.index.exact_entry(q.text)
+        exact = self.index.exact_entry(text)
         if exact is not None:  # the FAQ's own wording of a question: that entry, whatever scores say
             return self._quoted_entry(q, exact, lang)
         previous, previous_question = self.followups.previous_turn(turns)
-        reading, resolved = self.followups.read(q.text, previous, previous_question, vector=vector)
+        reading, resolved = self.followups.read(text, previous, previous_question, vector=vector)
         decision = decide(reading.ranked, reading.confidence, self.calibration)
         answer = self._compose(q, decision, lang)
         answer.resolved_query = resolved

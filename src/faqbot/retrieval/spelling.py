@@ -1,0 +1,99 @@
+"""Typing slips in a question, mended toward the FAQ's own words before it is searched.
+
+"is parkin free at the stations", "wat time do u close on saturdy": a slip costs
+BM25 the word and pulls the model's vector away from the entry. ``Spelling.mend``
+replaces a word when
+
+* it is typed in lower case (an acronym such as "DACA" is a name, not a slip), has
+  at least ``MIN_LETTERS`` letters, and is neither a word the FAQ uses nor a word of
+  the language's dictionary (``engine_data.dictionary``), nor a form of one (its stem
+  is a dictionary word's: "complies", "obeys");
+* exactly one word that the FAQ uses and the dictionary has is one edit away (a
+  letter left out, added or changed, or two neighbours swapped: Damerau's single
+  edits, the commonest slips). With two it is ambiguous ("complant": "complaint" or
+  "compliant"?) and stays as typed; so does a word with none.
+
+Only a question whose function words say it is in the dictionary's language is
+mended: a Spanish word in an English FAQ's question is no English slip. A FAQ in a language the engine has no dictionary
+for is not mended at all. The reader's words are what the answer shows; only the
+search reads the mended text.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Collection, Iterable
+from functools import cache
+
+import Stemmer
+
+from .. import language
+from ..engine_data import dictionary, function_words
+
+MIN_LETTERS = 5  # shorter words have too many one-edit neighbours ("fone": "fine", "done", "phone"?)
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_STEMMERS = {
+    "en": "english",
+    "es": "spanish",
+    "fr": "french",
+    "pt": "portuguese",
+    "de": "german",
+    "it": "italian",
+}
+
+
+class Spelling:
+    """Mends typing slips in questions to one FAQ, in its language."""
+
+    def __init__(self, faq_words: Collection[str], language_code: str):
+        self.language = language_code
+        self._dictionary = dictionary(language_code)
+        self._stemmer = Stemmer.Stemmer(_STEMMERS[language_code]) if language_code in _STEMMERS else None
+        # What a slip may be mended to: the FAQ's words the dictionary knows.
+        self._targets = frozenset(w for w in faq_words if w in self._dictionary)
+        self._faq_words = faq_words
+
+    @property
+    def active(self) -> bool:
+        """Whether this FAQ's questions can be mended (its language has a dictionary)."""
+        return bool(self._targets) and self._stemmer is not None
+
+    def mend(self, text: str) -> str:
+        """``text`` with each mendable slip replaced by the FAQ's word (unchanged when none)."""
+        if not self.active or language.detect(text, default="") != self.language:
+            return text
+        return _WORD.sub(lambda m: self._mended(m.group(0)), text)
+
+    def _mended(self, word: str) -> str:
+        if len(word) < MIN_LETTERS or not word.islower() or not word.isascii() or self._known(word):
+            return word
+        candidates = [w for w in _one_edit(word) if w in self._targets]
+        return candidates[0] if len(candidates) == 1 else word
+
+    def _known(self, word: str) -> bool:
+        """A word of the FAQ or of the language, or a form of one ("complies" of "comply")."""
+        if word in self._faq_words or word in self._dictionary or word in function_words():
+            return True
+        assert self._stemmer is not None  # mend() returns early without one
+        return self._stemmer.stemWord(word) in _stems(self.language)
+
+
+@cache
+def _stems(language_code: str) -> frozenset[str]:
+    """The stems of a language's dictionary words."""
+    stemmer = Stemmer.Stemmer(_STEMMERS[language_code])
+    return frozenset(stemmer.stemWords(sorted(dictionary(language_code))))
+
+
+def _one_edit(word: str, letters: Iterable[str] = string.ascii_lowercase) -> set[str]:
+    """Every string one edit from ``word``: a letter deleted, swapped with the next,
+    replaced or inserted (Norvig's ``edits1``)."""
+    alphabet = tuple(letters)
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    found = {a + b[1:] for a, b in splits if b}
+    found |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    found |= {a + c + b[1:] for a, b in splits if b for c in alphabet}
+    found |= {a + c + b for a, b in splits for c in alphabet}
+    found.discard(word)
+    return found

@@ -77,7 +77,21 @@ SETS = (
         "held out",
         "NM, blind: names as the asker's context vs as the subject",
     ),
+    EvalSet(
+        "nm_typo_heldout",
+        "nm_typo_heldout.jsonl",
+        None,
+        "held out",
+        "NM, blind: typing slips, written after the spelling fix, before measuring it",
+    ),
     EvalSet("transit", "transit_cases.jsonl", "faqs/transit.txt", "dev", "a transit FAQ, no sidecars"),
+    EvalSet(
+        "transit_typo_heldout",
+        "transit_typo_heldout.jsonl",
+        "faqs/transit.txt",
+        "held out",
+        "the transit FAQ, blind: typing slips, written after the spelling fix, before measuring it",
+    ),
     EvalSet(
         "library_context_dev",
         "library_context_dev.jsonl",
@@ -93,6 +107,13 @@ SETS = (
         "the library FAQ, blind: styles, other institutions, uncovered library services",
     ),
     EvalSet("library", "library_cases.jsonl", "faqs/library.txt", "held out", "a library FAQ, no sidecars"),
+    EvalSet(
+        "library_typo_heldout",
+        "library_typo_heldout.jsonl",
+        "faqs/library.txt",
+        "held out",
+        "the library FAQ, blind: typing slips, written after the spelling fix, before measuring it",
+    ),
     EvalSet("conversations", "conversations.jsonl", None, "dev", "NM conversations"),
     EvalSet("conversations_dev2", "conversations_dev2.jsonl", None, "dev", "NM conversations, 6 in Spanish"),
     EvalSet(

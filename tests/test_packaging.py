@@ -25,9 +25,11 @@ CHECK = """
 import json, logging, faqbot
 logging.basicConfig(level=logging.INFO)
 from faqbot.bundled import bundled_corpus, bundled_index
+from faqbot.engine_data import dictionary
 a = faqbot.ask("How long does New Mexico keep the data it shares with ICE?")
 print(json.dumps({"module": faqbot.__file__, "corpus": str(bundled_corpus()),
-                  "index": str(bundled_index()), "number": a.question_number}))
+                  "index": str(bundled_index()), "number": a.question_number,
+                  "dictionary": len(dictionary("en"))}))
 """
 
 
@@ -57,6 +59,7 @@ def test_a_wheel_install_answers_from_its_own_package_data(tmp_path):
     assert run.returncode == 0, run.stderr
     out = json.loads(run.stdout.strip().splitlines()[-1])
     assert out["number"] == 9
+    assert out["dictionary"] > 0  # data/*.txt is package data too
     for key in ("module", "corpus", "index"):
         assert out[key].startswith(str(site)), (key, out[key])
     assert "building index" not in run.stderr  # the shipped index was current

@@ -1,4 +1,4 @@
-"""Typing slips mended toward the FAQ's words before the search (retrieval/spelling.py)."""
+"""Shorthand written out and typing slips mended before the search (retrieval/spelling.py)."""
 
 from __future__ import annotations
 
@@ -47,6 +47,27 @@ def test_a_slip_one_edit_from_exactly_one_faq_word_is_mended(spelling, typed, me
 )
 def test_what_is_not_a_clear_slip_stays_as_typed(spelling, typed):
     assert spelling.mend(typed) == typed
+
+
+@pytest.mark.parametrize(
+    ("typed", "written_out"),
+    [
+        ("r u open on saturday", "are you open on saturday"),  # no function word: the shorthand says English
+        ("do they share data w/ the state?", "do they share data with the state?"),
+        ("q es lo que comparten?", "que es lo que comparten?"),  # Spanish shorthand in a Spanish question
+        ("r u open on saturdy", "are you open on saturday"),  # written out, then recognised as English
+        ("is the 2 bus free", "is the 2 bus free"),  # no digits: "the 2 bus"
+        ("U R here", "U R here"),  # capitals: not shorthand
+        ("x-ray at the library?", "x-ray at the library?"),  # inside a word
+    ],
+)
+def test_shorthand_is_written_out_in_the_questions_language(spelling, typed, written_out):
+    assert spelling.mend(typed) == written_out
+
+
+def test_shorthand_is_written_out_whatever_the_faqs_language():
+    spanish = Spelling(frozenset({"biblioteca"}), "es")
+    assert spanish.mend("pq cierra la biblioteca?") == "porque cierra la biblioteca?"
 
 
 def test_a_faq_in_a_language_without_a_dictionary_is_not_mended():

@@ -21,6 +21,8 @@
   or other languages ("el banco"), are twins: a FAQ that mentions the bank
   mentions "el banco".
 
+* ``shorthand.json`` — shorthand people type on a phone, per language ("r u", "q"),
+  written out before a question is searched (``retrieval/spelling.py``).
 * ``dictionary-<language>.txt`` — the words of a language, one per line: a word
   that is neither the FAQ's nor in its language's dictionary may be a typing slip
   (``retrieval/spelling.py``). English only, for now.
@@ -114,6 +116,12 @@ def function_words() -> frozenset[str]:
     """Words that name no topic, in every language the data has."""
     data = _load("function_words.json")
     return frozenset(w for key, words in data.items() if not key.startswith("_") for w in words)
+
+
+@cache
+def shorthand() -> dict[str, dict[str, str]]:
+    """Per language, each shorthand word (lower case) and what it stands for."""
+    return {lang: dict(table) for lang, table in _load("shorthand.json").items() if not lang.startswith("_")}
 
 
 @cache

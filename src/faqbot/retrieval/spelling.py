@@ -1,22 +1,28 @@
-"""Typing slips in a question, mended toward the FAQ's own words before it is searched.
+"""Typing slips and shorthand in a question, mended before it is searched.
 
-"is parkin free at the stations", "wat time do u close on saturdy": a slip costs
-BM25 the word and pulls the model's vector away from the entry. ``Spelling.mend``
-replaces a word when
+"r u guys hirin mechanics", "wat time do u close on saturdy": shorthand and slips
+cost BM25 the word and pull the model's vector away from the entry. ``Spelling.mend``
+does two things, in this order:
 
-* it is typed in lower case (an acronym such as "DACA" is a name, not a slip), has
-  at least ``MIN_LETTERS`` letters, and is neither a word the FAQ uses nor a word of
-  the language's dictionary (``engine_data.dictionary``), nor a form of one (its stem
-  is a dictionary word's: "complies", "obeys");
-* exactly one word that the FAQ uses and the dictionary has is one edit away (a
-  letter left out, added or changed, or two neighbours swapped: Damerau's single
-  edits, the commonest slips). With two it is ambiguous ("complant": "complaint" or
-  "compliant"?) and stays as typed; so does a word with none.
+1. **Shorthand is written out** (``engine_data.shorthand``: "r" -> "are", "u" -> "you",
+   "q" -> "que"), with the table of the question's language: the one its function
+   words name, else the one whose shorthand it uses most. A FAQ in any language gets this.
+2. **A slip is mended** toward the FAQ's own words when
 
-Only a question whose function words say it is in the dictionary's language is
-mended: a Spanish word in an English FAQ's question is no English slip. A FAQ in a language the engine has no dictionary
-for is not mended at all. The reader's words are what the answer shows; only the
-search reads the mended text.
+   * it is typed in lower case (an acronym such as "DACA" is a name, not a slip), has
+     at least ``MIN_LETTERS`` letters, and is neither a word the FAQ uses nor a word of
+     the language's dictionary (``engine_data.dictionary``), nor a form of one (its
+     stem is a dictionary word's: "complies", "obeys");
+   * exactly one word that the FAQ uses and the dictionary has is one edit away (a
+     letter left out, added or changed, or two neighbours swapped: Damerau's single
+     edits, the commonest slips). With two it is ambiguous ("complant": "complaint"
+     or "compliant"?) and stays as typed; so does a word with none.
+
+   Only a question whose function words say it is in the FAQ's language, and a FAQ
+   in a language the engine has a dictionary for, are mended: a Spanish word in an
+   English FAQ's question is no English slip.
+
+The reader's words are what the answer shows; only the search reads the mended text.
 """
 
 from __future__ import annotations
@@ -29,10 +35,11 @@ from functools import cache
 import Stemmer
 
 from .. import language
-from ..engine_data import dictionary, function_words
+from ..engine_data import dictionary, function_words, shorthand
 
 MIN_LETTERS = 5  # shorter words have too many one-edit neighbours ("fone": "fine", "done", "phone"?)
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_TOKEN = re.compile(r"(?<!\S)[\w/]+(?=[?!.,;:]*(?:\s|$))", re.UNICODE)  # a word between spaces
 _STEMMERS = {
     "en": "english",
     "es": "spanish",
@@ -60,8 +67,14 @@ class Spelling:
         return bool(self._targets) and self._stemmer is not None
 
     def mend(self, text: str) -> str:
-        """``text`` with each mendable slip replaced by the FAQ's word (unchanged when none)."""
-        if not self.active or language.detect(text, default="") != self.language:
+        """``text`` with its shorthand written out and each mendable slip replaced by the
+        FAQ's word (unchanged when there is neither)."""
+        said = language.detect(text, default="")
+        table = shorthand().get(said or _shorthand_language(text), {})
+        if table:
+            text = _TOKEN.sub(lambda m: table.get(m.group(0), m.group(0)), text)
+            said = said or language.detect(text, default="")
+        if not self.active or said != self.language:
             return text
         return _WORD.sub(lambda m: self._mended(m.group(0)), text)
 
@@ -77,6 +90,15 @@ class Spelling:
             return True
         assert self._stemmer is not None  # mend() returns early without one
         return self._stemmer.stemWord(word) in _stems(self.language)
+
+
+def _shorthand_language(text: str) -> str:
+    """The language whose shorthand ``text`` uses most ("" for none, or a tie)."""
+    tokens = _TOKEN.findall(text)
+    counts = {lang: sum(t in table for t in tokens) for lang, table in shorthand().items()}
+    best = max(counts.values(), default=0)
+    leaders = [lang for lang, n in counts.items() if n == best]
+    return leaders[0] if best and len(leaders) == 1 else ""
 
 
 @cache

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from functools import cache
 
 import Stemmer
@@ -37,7 +37,7 @@ import Stemmer
 from .. import language
 from ..engine_data import dictionary, function_words, shorthand
 
-MIN_LETTERS = 5  # shorter words have too many one-edit neighbours ("fone": "fine", "done", "phone"?)
+MIN_LETTERS = 5  # shorter words have too many one-edit neighbours ("fone": "fine", "done", "font")
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _TOKEN = re.compile(r"(?<!\S)[\w/]+(?=[?!.,;:]*(?:\s|$))", re.UNICODE)  # a word between spaces
 _STEMMERS = {
@@ -51,20 +51,24 @@ _STEMMERS = {
 
 
 class Spelling:
-    """Mends typing slips in questions to one FAQ, in its language."""
+    """Writes out shorthand and mends typing slips in the questions to one FAQ.
+
+    ``faq_words`` are the FAQ's words, folded (``SearchIndex.words``); ``language_code``
+    is the FAQ's language.
+    """
 
     def __init__(self, faq_words: Collection[str], language_code: str):
         self.language = language_code
+        self._faq_words = faq_words
         self._dictionary = dictionary(language_code)
-        self._stemmer = Stemmer.Stemmer(_STEMMERS[language_code]) if language_code in _STEMMERS else None
         # What a slip may be mended to: the FAQ's words the dictionary knows.
         self._targets = frozenset(w for w in faq_words if w in self._dictionary)
-        self._faq_words = faq_words
 
     @property
     def active(self) -> bool:
-        """Whether this FAQ's questions can be mended (its language has a dictionary)."""
-        return bool(self._targets) and self._stemmer is not None
+        """Whether slips are mended for this FAQ (the engine has a dictionary and a stemmer
+        for its language); shorthand is written out for every FAQ."""
+        return bool(self._targets) and self.language in _STEMMERS
 
     def mend(self, text: str) -> str:
         """``text`` with its shorthand written out and each mendable slip replaced by the
@@ -88,8 +92,7 @@ class Spelling:
         """A word of the FAQ or of the language, or a form of one ("complies" of "comply")."""
         if word in self._faq_words or word in self._dictionary or word in function_words():
             return True
-        assert self._stemmer is not None  # mend() returns early without one
-        return self._stemmer.stemWord(word) in _stems(self.language)
+        return _stemmer(self.language).stemWord(word) in _stems(self.language)
 
 
 def _shorthand_language(text: str) -> str:
@@ -102,16 +105,20 @@ def _shorthand_language(text: str) -> str:
 
 
 @cache
+def _stemmer(language_code: str) -> Stemmer.Stemmer:
+    """The Snowball stemmer of a language (PyStemmer)."""
+    return Stemmer.Stemmer(_STEMMERS[language_code])
+
+
+@cache
 def _stems(language_code: str) -> frozenset[str]:
     """The stems of a language's dictionary words."""
-    stemmer = Stemmer.Stemmer(_STEMMERS[language_code])
-    return frozenset(stemmer.stemWords(sorted(dictionary(language_code))))
+    return frozenset(_stemmer(language_code).stemWords(sorted(dictionary(language_code))))
 
 
-def _one_edit(word: str, letters: Iterable[str] = string.ascii_lowercase) -> set[str]:
+def _one_edit(word: str, alphabet: str = string.ascii_lowercase) -> set[str]:
     """Every string one edit from ``word``: a letter deleted, swapped with the next,
     replaced or inserted (Norvig's ``edits1``)."""
-    alphabet = tuple(letters)
     splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
     found = {a + b[1:] for a, b in splits if b}
     found |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}

@@ -3,7 +3,8 @@
 ``FAQBot.ask`` runs five stages, each its own module with a narrow input and output:
 
 1. **prepare** the question (``question.py``): validated, tidied, cut to what is read;
-   for the search, typing slips are mended toward the FAQ's words (``retrieval/spelling.py``);
+   the search then reads it with shorthand written out and typing slips mended
+   (``retrieval/spelling.py``), while the Answer keeps the words as typed;
 2. **read the conversation** (``conversation.py``): earlier turns as data; a message
    that asks for an entry by its number ("question 5", ``entry_reference.py``) or in
    the FAQ's own wording gets that entry outright;

@@ -20,7 +20,6 @@
   near misses (``nearmiss.py``). Their other names, in English ("law enforcement")
   or other languages ("el banco"), are twins: a FAQ that mentions the bank
   mentions "el banco".
-
 * ``shorthand.json`` — shorthand people type on a phone, per language ("r u", "q"),
   written out before a question is searched (``retrieval/spelling.py``).
 * ``dictionary-<language>.txt`` — the words of a language, one per line: a word
